@@ -1,0 +1,227 @@
+"""All profiles of a run: layered data folders, name resolution and the shared files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from . import checks
+from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
+from .loader import Document, data_roots, load, profile_files
+from .model import Organization, Organizations, Profile, Release, Source, Sources
+
+_FOLD = re.compile(r"[\s\-_'’‘ʻʼ`.,()]+")
+
+
+def normalize(name: str) -> str:
+    """Fold case, accents, apostrophes, spaces and hyphens: ``O‘zbekiston`` → ``ozbekiston``."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    bare = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _FOLD.sub("", bare)
+
+
+def display(path: Path) -> str:
+    """A path as users should see it in messages: relative to the working folder when inside."""
+    try:
+        relative = os.path.relpath(path)
+    except ValueError:
+        return str(path)
+    return str(path) if relative.startswith("..") else relative
+
+
+@dataclass
+class Catalog:
+    """The data of one run. Profiles are read lazily; a bad one is reported, not fatal."""
+
+    roots: list[Path]
+    files: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    _loaded: dict[str, tuple[Profile, Document] | None] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, data_dirs: list[Path] | None = None) -> Catalog:
+        catalog = cls(data_roots(data_dirs))
+        for root in catalog.roots:
+            for path, problem in profile_files(root):
+                if problem is not None:
+                    catalog.problems.append(problem)
+                else:
+                    catalog.files[path.stem] = path
+        return catalog
+
+    # --- profiles ---------------------------------------------------------------------------
+
+    @property
+    def ids(self) -> list[str]:
+        return sorted(self.files)
+
+    def _load(self, id: str) -> tuple[Profile, Document] | None:
+        if id not in self._loaded:
+            try:
+                self._loaded[id] = load(self.files[id], Profile, display(self.files[id]))
+            except InvalidData as exc:
+                self.problems += exc.problems
+                self._loaded[id] = None
+        return self._loaded[id]
+
+    def get(self, id: str) -> Profile:
+        """The profile with this id; its file's problem if it cannot be read."""
+        loaded = self._load(id)
+        if loaded is None:
+            raise InvalidData([p for p in self.problems if p.file == display(self.files[id])])
+        return loaded[0]
+
+    def lookup(self, name: str) -> Profile:
+        """The profile a user's name for a country refers to."""
+        return self.get(self.resolve(name))
+
+    def profiles(self) -> list[Profile]:
+        """Every profile that reads cleanly, in id order; problems are kept in ``problems``."""
+        loaded = (self._load(id) for id in self.ids)
+        return [item[0] for item in loaded if item is not None]
+
+    def documents(self) -> list[tuple[Profile, Document]]:
+        return [item for item in (self._load(id) for id in self.ids) if item is not None]
+
+    # --- names ------------------------------------------------------------------------------
+
+    @cached_property
+    def _names(self) -> dict[str, set[str]]:
+        names: dict[str, set[str]] = {}
+        for id in self.ids:
+            names.setdefault(normalize(id), set()).add(id)
+        for profile in self.profiles():
+            for name in (profile.name, profile.official_name, profile.iso2, profile.iso3, *profile.aliases):
+                names.setdefault(normalize(name), set()).add(profile.id)
+        return names
+
+    def resolve(self, name: str) -> str:
+        """A country id from any of its names; unknown and ambiguous names are errors."""
+        if name in self.files:
+            return name
+        key = normalize(name)
+        ids = self._names.get(key, set())
+        if len(ids) == 1:
+            return next(iter(ids))
+        if ids:
+            raise AmbiguousName("country", name, sorted(ids))
+        close = difflib.get_close_matches(key, list(self._names), n=5, cutoff=0.6)
+        suggestions = list(dict.fromkeys(id for match in close for id in sorted(self._names[match])))
+        raise UnknownName("country", name, suggestions[:3])
+
+    # --- shared files -----------------------------------------------------------------------
+
+    def _shared(self, name: str) -> list[Path]:
+        return [root / name for root in self.roots if (root / name).is_file()]
+
+    @cached_property
+    def sources_file(self) -> Sources:
+        """``sources.yaml`` of every layer merged: later layers add and replace entries."""
+        merged = Sources()
+        for path in self._shared("sources.yaml"):
+            layer, _ = load(path, Sources, display(path))
+            merged.release = layer.release or merged.release
+            merged.preferred = {**merged.preferred, **layer.preferred}
+            merged.sources = {**merged.sources, **layer.sources}
+        return merged
+
+    @property
+    def sources(self) -> dict[str, Source]:
+        return self.sources_file.sources
+
+    @property
+    def release(self) -> Release | None:
+        return self.sources_file.release
+
+    @cached_property
+    def organizations(self) -> dict[str, Organization]:
+        merged: dict[str, Organization] = {}
+        for path in self._shared("organizations.yaml"):
+            layer, _ = load(path, Organizations, display(path))
+            merged.update((org.id, org) for org in layer.organizations)
+        return merged
+
+
+_SHARED = {"sources.yaml": Sources, "organizations.yaml": Organizations}
+
+
+def validate(
+    paths: list[Path] | None = None,
+    data_dirs: list[Path] | None = None,
+    today: dt.date | None = None,
+) -> list[Problem]:
+    """Every problem in the data: each file alone, then the checks across files.
+
+    Without ``paths``, every layer is checked. A folder in ``paths`` is checked as a data folder
+    over the bundled one; a file is checked alone, against the sources and organisations of the
+    layers (and of the data folder it stands in).
+    """
+    today = today or dt.date.today()
+    roots = data_roots(data_dirs)
+    targets: list[tuple[Path, Problem | None]] = []
+    if not paths:
+        targets = [t for root in roots for t in _files_of(root)]
+    for path in paths or []:
+        if path.is_dir():
+            roots.append(path)
+            targets += _files_of(path)
+        elif path.is_file():
+            root = path.parent.parent if path.parent.name == "countries" else path.parent
+            if path.name in _SHARED or path.parent.name == "countries":
+                roots.append(root)
+            targets.append((path, None))
+        else:
+            raise UsageError(f"no such file or folder: '{path}'")
+    wanted = [path for path, _ in targets]
+    shared = [root / name for root in roots for name in _SHARED if (root / name).is_file()]
+    problems: list[Problem] = []
+    decoded: dict[Path, tuple[object, Document]] = {}
+    for path in dict.fromkeys([*shared, *(t for t in wanted if t.name in _SHARED)]):
+        try:
+            decoded[path] = load(path, _SHARED[path.name], display(path))
+        except InvalidData as exc:
+            if path in wanted:
+                problems += exc.problems
+    source_keys = {k for record, _ in decoded.values() if isinstance(record, Sources) for k in record.sources}
+    org_ids = {
+        o.id
+        for record, _ in decoded.values()
+        if isinstance(record, Organizations)
+        for o in record.organizations
+    }
+    effective: dict[str, tuple[Profile, Document]] = {}
+    for path, problem in targets:
+        if problem is not None:
+            problems.append(problem)
+            continue
+        if path in decoded:
+            record, doc = decoded[path]
+            if isinstance(record, Sources):
+                problems += checks.check_sources(record, doc, source_keys, today)
+            elif isinstance(record, Organizations):
+                problems += checks.check_organizations(record, doc, source_keys, today)
+            continue
+        if path.name in _SHARED:
+            continue
+        try:
+            profile, doc = load(path, Profile, display(path))
+        except InvalidData as exc:
+            problems += exc.problems
+            continue
+        problems += checks.check_profile(
+            profile, doc, stem=path.stem, sources=source_keys, organizations=org_ids, today=today
+        )
+        effective[profile.id] = (profile, doc)
+    problems += checks.check_unique_iso(list(effective.values()))
+    return problems
+
+
+def _files_of(root: Path) -> list[tuple[Path, Problem | None]]:
+    shared: list[tuple[Path, Problem | None]] = [(root / n, None) for n in _SHARED if (root / n).is_file()]
+    return shared + list(profile_files(root))

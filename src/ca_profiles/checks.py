@@ -1,0 +1,176 @@
+"""Checks that span records or files: references resolve, spans and terms are in order."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections import defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import msgspec
+
+from .errors import Problem
+from .loader import Document, KeyPath
+from .model import Figure, Organizations, Profile, Sources, When
+
+#: Keys whose value is a date or a year of something that has happened.
+_DATE_KEYS = frozenset(
+    {"since", "until", "born", "commissioned", "founded", "dissolved", "year", "date", "accessed"}
+)
+#: Parts of a profile that look ahead on purpose.
+_FUTURE_ALLOWED = ("next_election",)
+
+
+def walk(obj: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
+    """Every node of a record, depth first, with its path."""
+    yield path, obj
+    if isinstance(obj, msgspec.Struct):
+        for name in obj.__struct_fields__:
+            yield from walk(getattr(obj, name), (*path, name))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from walk(item, (*path, index))
+
+
+def as_date(when: When, *, end: bool = False) -> dt.date:
+    """A date or a bare year as a date: the year's first day, or its last with ``end``."""
+    if isinstance(when, dt.date):
+        return when
+    return dt.date(when, 12, 31) if end else dt.date(when, 1, 1)
+
+
+def _unknown(kind: str, key: str, known: set[str] | dict[str, Any]) -> str:
+    close = difflib.get_close_matches(key, list(known), n=3)
+    return f"unknown {kind} {key!r}" + (f"; did you mean {', '.join(close)}?" if close else "")
+
+
+def check_records(record: Any, doc: Document, sources: set[str], today: dt.date) -> Iterator[Problem]:
+    """Checks every data file shares: sources resolve, nothing dated in the future."""
+    for path, value in walk(record):
+        if not path:
+            continue
+        key = path[-1]
+        if key == "source" and isinstance(value, str) and value not in sources:
+            yield doc.problem(path, _unknown("source", value, sources))
+        elif isinstance(value, Figure):
+            yield from _check_figure(value, path, doc, today)
+        elif key in _DATE_KEYS and not any(p in _FUTURE_ALLOWED for p in path):
+            if isinstance(value, dt.date) and value > today:
+                yield doc.problem(path, f"date {value.isoformat()} lies in the future")
+            elif isinstance(value, int) and not isinstance(value, bool) and value > today.year:
+                yield doc.problem(path, f"year {value} lies in the future")
+
+
+def _check_figure(figure: Figure, path: KeyPath, doc: Document, today: dt.date) -> Iterator[Problem]:
+    if figure.year is not None and figure.year > today.year:
+        yield doc.problem((*path, "year"), f"year {figure.year} lies in the future")
+    if figure.rank is not None and figure.rank < 1:
+        yield doc.problem((*path, "rank"), f"rank {figure.rank} must be 1 or more")
+    if figure.series:
+        years = list(figure.series)
+        for before, after in zip(years, years[1:], strict=False):
+            if after <= before:
+                yield doc.problem(
+                    (*path, "series", after), f"series years must increase: {after} after {before}"
+                )
+        if years[-1] > today.year:
+            yield doc.problem((*path, "series", years[-1]), f"year {years[-1]} lies in the future")
+
+
+def check_profile(
+    profile: Profile,
+    doc: Document,
+    *,
+    stem: str,
+    sources: set[str],
+    organizations: set[str],
+    today: dt.date,
+) -> list[Problem]:
+    problems = list(check_records(profile, doc, sources, today))
+    if profile.id != stem:
+        problems.append(doc.problem(("id",), f"id {profile.id!r} differs from the file name {stem!r}"))
+    problems += _check_memberships(profile, doc, organizations)
+    problems += _check_leaders(profile, doc)
+    names = {p.name for p in profile.energy.pipelines}
+    for index, name in enumerate(profile.china.pipelines):
+        if name not in names:
+            problems.append(doc.problem(("china", "pipelines", index), _unknown("pipeline", name, names)))
+    return problems
+
+
+def _check_memberships(profile: Profile, doc: Document, organizations: set[str]) -> Iterator[Problem]:
+    spans: dict[str, list[int]] = defaultdict(list)
+    for index, span in enumerate(profile.memberships):
+        path = ("memberships", index)
+        if span.org not in organizations:
+            yield doc.problem((*path, "org"), _unknown("organisation", span.org, organizations))
+        if span.until is not None and as_date(span.until, end=True) < as_date(span.since):
+            yield doc.problem((*path, "until"), "ends before it begins")
+        spans[span.org].append(index)
+    for org, indices in spans.items():
+        ordered = sorted(indices, key=lambda i: as_date(profile.memberships[i].since))
+        for earlier, later in zip(ordered, ordered[1:], strict=False):
+            a, b = profile.memberships[earlier], profile.memberships[later]
+            if a.until is None or as_date(b.since) < as_date(a.until):
+                yield doc.problem(
+                    ("memberships", later, "since"),
+                    f"{org} span overlaps the span at memberships[{earlier}]",
+                )
+
+
+def _check_leaders(profile: Profile, doc: Document) -> Iterator[Problem]:
+    leaders = profile.succession.leaders
+    in_office = None  # the latest tenure that is not a parallel claim
+    for index, leader in enumerate(leaders):
+        path = ("succession", "leaders", index)
+        if leader.until is not None and as_date(leader.until, end=True) < as_date(leader.since):
+            yield doc.problem((*path, "until"), "term ends before it begins")
+        if index and as_date(leader.since) < as_date(leaders[index - 1].since):
+            yield doc.problem((*path, "since"), "leaders must be listed in order of their start")
+        elif not leader.parallel and in_office is not None:
+            if in_office.until is None or as_date(leader.since) < as_date(in_office.until):
+                yield doc.problem((*path, "since"), f"term overlaps that of {in_office.name}")
+        if not leader.parallel:
+            in_office = leader
+
+
+def check_organizations(
+    orgs: Organizations, doc: Document, sources: set[str], today: dt.date
+) -> list[Problem]:
+    problems = list(check_records(orgs, doc, sources, today))
+    seen: dict[str, int] = {}
+    for index, org in enumerate(orgs.organizations):
+        if org.id in seen:
+            problems.append(
+                doc.problem(("organizations", index, "id"), f"duplicate organisation id {org.id!r}")
+            )
+        seen[org.id] = index
+    for index, org in enumerate(orgs.organizations):
+        for key in ("predecessor", "successor"):
+            ref = getattr(org, key)
+            if ref is not None and ref not in seen:
+                problems.append(
+                    doc.problem(("organizations", index, key), _unknown("organisation", ref, seen))
+                )
+    return problems
+
+
+def check_sources(sources: Sources, doc: Document, known: set[str], today: dt.date) -> list[Problem]:
+    problems = list(check_records(sources, doc, known, today))
+    for field, keys in sources.preferred.items():
+        for index, key in enumerate(keys):
+            if key not in known:
+                problems.append(doc.problem(("preferred", field, index), _unknown("source", key, known)))
+    return problems
+
+
+def check_unique_iso(profiles: list[tuple[Profile, Document]]) -> Iterator[Problem]:
+    """ISO codes name one country each across every loaded profile."""
+    for key in ("iso2", "iso3"):
+        seen: dict[str, str] = {}
+        for profile, doc in profiles:
+            code = getattr(profile, key).upper()
+            if code in seen and seen[code] != profile.id:
+                yield doc.problem((key,), f"{key} {code!r} is also used by {seen[code]!r}")
+            seen.setdefault(code, profile.id)

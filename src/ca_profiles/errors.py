@@ -1,0 +1,70 @@
+"""Our error types and exit statuses (design §2: 0 success, 1 invalid data, 2 usage error)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import IntEnum, unique
+
+
+@unique
+class ExitStatus(IntEnum):
+    SUCCESS = 0
+    INVALID_DATA = 1
+    USAGE = 2
+    INTERRUPTED = 130
+
+
+class CaProfilesError(Exception):
+    """An expected error: printed as one line on stderr, never as a traceback."""
+
+    exit_status = ExitStatus.USAGE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a data file, located as precisely as the file allows."""
+
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+
+
+class InvalidData(CaProfilesError):
+    """One or more problems in data files."""
+
+    exit_status = ExitStatus.INVALID_DATA
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__(str(problems[0]) if len(problems) == 1 else self._summary())
+
+    def _summary(self) -> str:
+        first = self.problems[0]
+        return f"{first} (and {len(self.problems) - 1} more problems)"
+
+
+class UnknownName(CaProfilesError):
+    """A country, field, organisation or section that is not in the catalog."""
+
+    def __init__(self, kind: str, name: str, suggestions: list[str]) -> None:
+        self.kind, self.name, self.suggestions = kind, name, suggestions
+        hint = f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+        super().__init__(f"unknown {kind} {name!r}{hint}")
+
+
+class AmbiguousName(CaProfilesError):
+    """A name that fits several countries: we list them rather than guess."""
+
+    def __init__(self, kind: str, name: str, candidates: list[str]) -> None:
+        self.kind, self.name, self.candidates = kind, name, candidates
+        super().__init__(f"ambiguous {kind} {name!r}: could be {', '.join(candidates)}")
+
+
+class UsageError(CaProfilesError):
+    """Options that do not fit together or a value out of range."""

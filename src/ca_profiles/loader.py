@@ -1,0 +1,375 @@
+"""Strict YAML reading, data folder discovery and layering.
+
+YAML is read event by event from PyYAML's (libyaml, where present) safe parser, and the Python
+objects are built here rather than by PyYAML's constructor. That is what lets us reject anchors,
+aliases, tags, duplicate keys and deep nesting as they come, and remember the line and column
+of every node, so that a type error found later by msgspec still points at the right line.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+import yaml
+
+from .errors import InvalidData, Problem, UsageError
+
+MAX_BYTES = 1024 * 1024
+#: Deep enough for every file the model describes (a figure in a list in a plant in a list…).
+MAX_DEPTH = 12
+
+#: The tags of plain YAML data; any other tag (``!!python/object``, ``!custom``) is refused.
+_STANDARD_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")
+)
+_SCALAR_CONSTRUCTORS = {
+    "tag:yaml.org,2002:str": "construct_yaml_str",
+    "tag:yaml.org,2002:int": "construct_yaml_int",
+    "tag:yaml.org,2002:float": "construct_yaml_float",
+    "tag:yaml.org,2002:bool": "construct_yaml_bool",
+    "tag:yaml.org,2002:null": "construct_yaml_null",
+    "tag:yaml.org,2002:timestamp": "construct_yaml_timestamp",
+}
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_constructor = yaml.constructor.SafeConstructor()
+
+Key = str | int
+KeyPath = tuple[Key, ...]
+T = TypeVar("T")
+
+
+def format_path(path: KeyPath) -> str:
+    """``("energy", "gas_reserves", 0, "unit")`` → ``energy.gas_reserves[0].unit``."""
+    out = ""
+    for part in path:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+@dataclass
+class Document:
+    """A parsed YAML file: its plain Python data and where each node stands in the file."""
+
+    file: str
+    data: Any
+    #: path → (line, column) of the value at that path, 1-based.
+    values: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    #: path → (line, column) of the key that introduces that path.
+    keys: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+
+    def problem(self, path: KeyPath, message: str, *, at_key: bool = False) -> Problem:
+        """A problem at ``path``, or at the nearest enclosing node the file has."""
+        line, column = self.locate(path, at_key=at_key)
+        return Problem(self.file, line, column, format_path(path), message)
+
+    def locate(self, path: KeyPath, *, at_key: bool = False) -> tuple[int, int]:
+        if at_key and path in self.keys:
+            return self.keys[path]
+        for end in range(len(path), -1, -1):
+            if path[:end] in self.values:
+                return self.values[path[:end]]
+        return (1, 1)
+
+
+def _fail(file: str, mark: Any, message: str, path: KeyPath = ()) -> InvalidData:
+    return InvalidData([Problem(file, mark.line + 1, mark.column + 1, format_path(path), message)])
+
+
+def read_yaml(path: Path, display: str | None = None) -> Document:
+    """Read one YAML file strictly; raise :class:`InvalidData` on the first problem."""
+    file = display or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise InvalidData([Problem(file, 1, 1, "", f"file is {size:,} bytes; the limit is 1 MiB")])
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InvalidData([Problem(file, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
+    return parse_yaml(raw, file)
+
+
+def parse_yaml(raw: bytes, file: str) -> Document:
+    if len(raw) > MAX_BYTES:
+        raise InvalidData([Problem(file, 1, 1, "", f"file is {len(raw):,} bytes; the limit is 1 MiB")])
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded"
+        raise InvalidData([Problem(file, line, column, "", message)]) from None
+    # A byte-order mark is valid UTF-8 that some editors add; it carries no data.
+    text = text.removeprefix("\ufeff")
+    if "\x00" in text:
+        offset = text.index("\x00")
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise InvalidData([Problem(file, line, column, "", "NUL byte in file")])
+    doc = Document(file, None)
+    loader = _Loader(text)
+    try:
+        doc.data = _build(loader, doc)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = ": ".join(p for p in (exc.context, exc.problem) if p)
+        raise _fail(file, mark, problem or "invalid YAML") from None
+    except yaml.YAMLError as exc:
+        raise InvalidData([Problem(file, 1, 1, "", f"invalid YAML: {exc}")]) from None
+    finally:
+        loader.dispose()
+    return doc
+
+
+def _build(loader: Any, doc: Document) -> Any:
+    """Turn the parser's events into Python data, recording marks, refusing what we do not read."""
+    file = doc.file
+    # Each open collection: [container, path, pending key (mappings), key mark].
+    stack: list[list[Any]] = []
+    result: Any = None
+    documents = 0
+
+    def place(value: Any, mark: Any) -> None:
+        nonlocal result
+        if not stack:
+            result = value
+            doc.values[()] = (mark.line + 1, mark.column + 1)
+            return
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        if isinstance(container, list):
+            here = (*path, len(container))
+            container.append(value)
+        elif frame[2] is _NO_KEY:
+            if isinstance(value, (dict, list)):
+                raise _fail(file, mark, "a mapping key must be a plain value", path)
+            if not isinstance(value, (str, int)) or isinstance(value, bool):
+                value = str(value) if value is not None else "null"
+            if value in container:
+                first = doc.keys[(*path, value)]
+                raise _fail(file, mark, f"duplicate key {value!r} (first at line {first[0]})", (*path, value))
+            frame[2] = value
+            doc.keys[(*path, value)] = (mark.line + 1, mark.column + 1)
+            return
+        else:
+            here = (*path, frame[2])
+            container[frame[2]] = value
+            frame[2] = _NO_KEY
+        doc.values[here] = (mark.line + 1, mark.column + 1)
+
+    def child_path() -> KeyPath:
+        if not stack:
+            return ()
+        frame = stack[-1]
+        container, path = frame[0], frame[1]
+        return (*path, len(container)) if isinstance(container, list) else (*path, frame[2])
+
+    while loader.check_event():
+        event = loader.get_event()
+        mark = event.start_mark
+        if isinstance(event, yaml.DocumentStartEvent):
+            documents += 1
+            if documents > 1:
+                raise _fail(file, mark, "more than one YAML document in the file")
+            continue
+        if isinstance(event, yaml.AliasEvent):
+            raise _fail(file, mark, f"alias *{event.anchor} is not allowed", child_path())
+        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+            if event.anchor is not None:
+                raise _fail(file, mark, f"anchor &{event.anchor} is not allowed", child_path())
+            tag = event.tag
+            if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
+                shown = tag.replace("tag:yaml.org,2002:", "!!")
+                raise _fail(file, mark, f"tag {shown!r} is not allowed", child_path())
+        if isinstance(event, yaml.ScalarEvent):
+            if event.tag in _SCALAR_CONSTRUCTORS:
+                tag = event.tag
+            elif event.tag == "!" or event.tag is not None:
+                tag = "tag:yaml.org,2002:str"
+            else:
+                tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
+            method = _SCALAR_CONSTRUCTORS.get(tag, "construct_yaml_str")
+            node = yaml.ScalarNode(tag, event.value, style=event.style)
+            try:
+                value = getattr(_constructor, method)(node)
+            except (ValueError, OverflowError) as exc:
+                raise _fail(file, mark, f"cannot read {event.value!r}: {exc}", child_path()) from None
+            place(value, mark)
+        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise _fail(file, mark, f"nested deeper than {MAX_DEPTH} levels", child_path())
+            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            path = child_path()
+            place(container, mark)
+            stack.append([container, path, _NO_KEY])
+        elif isinstance(event, yaml.CollectionEndEvent):
+            stack.pop()
+    return result
+
+
+_NO_KEY = object()
+
+
+# --- decoding into the model -----------------------------------------------------------------
+
+_AT = re.compile(r"^(?P<message>.*?)(?: - at `\$(?P<path>[^`]*)`)?$", re.S)
+_PART = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
+
+
+_ANY_KEY = object()
+
+
+def _parse_msgspec_path(text: str) -> tuple[Any, ...]:
+    """msgspec's ``$.a[0].b[...]`` as path parts; ``[...]`` (some dict key) as ``_ANY_KEY``."""
+    return tuple(
+        _ANY_KEY if index == "..." else int(index) if index else name for name, index in _PART.findall(text)
+    )
+
+
+def _pin_dict_key(data: Any, path: tuple[Any, ...], type_: Any) -> KeyPath:
+    """Replace each ``_ANY_KEY`` by the key whose value fails, trying one entry at a time."""
+    if _ANY_KEY not in path:
+        return path
+    cut = path.index(_ANY_KEY)
+    prefix: KeyPath = path[:cut]
+
+    def with_only(key: Any) -> Any:
+        def rebuild(node: Any, depth: int) -> Any:
+            if depth == len(prefix):
+                return {key: node[key]}
+            copy: Any = list(node) if isinstance(node, list) else dict(node)
+            copy[prefix[depth]] = rebuild(node[prefix[depth]], depth + 1)
+            return copy
+
+        return rebuild(data, 0)
+
+    container = data
+    for part in prefix:
+        container = container[part]
+    for key in container:
+        try:
+            msgspec.convert(with_only(key), type_)
+        except msgspec.ValidationError:
+            return _pin_dict_key(data, (*prefix, key, *path[cut + 1 :]), type_)
+    return prefix
+
+
+def decode(doc: Document, type_: type[T]) -> T:
+    """Convert a document's data to ``type_``; type errors point at the offending line."""
+    if doc.data is None:
+        raise InvalidData([Problem(doc.file, 1, 1, "", "empty file: expected a mapping")])
+    try:
+        return msgspec.convert(doc.data, type_)
+    except msgspec.ValidationError as exc:
+        raise InvalidData([_explain(doc, type_, str(exc))]) from None
+
+
+def _explain(doc: Document, type_: Any, text: str) -> Problem:
+    """Rewrite a msgspec validation message for people who edit YAML by hand."""
+    match = _AT.match(text)
+    assert match is not None  # the pattern matches any text
+    message = match["message"]
+    path = _pin_dict_key(doc.data, _parse_msgspec_path(match["path"] or ""), type_)
+    if unknown := re.fullmatch(r"Object contains unknown field `(.*)`", message):
+        key = unknown[1]
+        expected = _expected(type_, path)
+        close = difflib.get_close_matches(key, expected, n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else f" (expected one of {', '.join(expected)})"
+        return doc.problem((*path, key), f"unknown key {key!r}{hint}", at_key=True)
+    if missing := re.fullmatch(r"Object missing required field `(.*)`", message):
+        return doc.problem(path, f"missing required key {missing[1]!r}")
+    if invalid := re.fullmatch(r"Invalid enum value (.*)", message):
+        expected = _expected(type_, path)
+        what = "unit" if path and path[-1] == "unit" else "value"
+        return doc.problem(path, f"unknown {what} {invalid[1]} (expected one of {', '.join(expected)})")
+    if got := re.fullmatch(r"Expected `(.*)`, got `(.*)`", message):
+        want, have = got[1], got[2]
+        hint = ""
+        if have == "bool" and "str" in want:
+            hint = " (YAML reads yes/no/on/off/true/false as booleans: quote the text)"
+        return doc.problem(path, f"expected {want}, got {have}{hint}")
+    return doc.problem(path, message)
+
+
+def _expected(type_: Any, path: KeyPath) -> list[str]:
+    """The keys (for a record) or values (for a vocabulary) the model allows at ``path``."""
+    import msgspec.inspect as mi  # only needed to explain an error
+
+    def options(info: Any) -> list[Any]:
+        return list(info.types) if isinstance(info, mi.UnionType) else [info]
+
+    infos = [mi.type_info(type_)]
+    for part in path:
+        following: list[Any] = []
+        for info in (o for i in infos for o in options(i)):
+            if isinstance(info, mi.StructType) and isinstance(part, str):
+                following += [f.type for f in info.fields if f.name == part]
+            elif isinstance(info, mi.ListType) and isinstance(part, int):
+                following.append(info.item_type)
+            elif isinstance(info, mi.DictType):
+                following.append(info.value_type)
+        infos = following
+    found: list[str] = []
+    for info in (o for i in infos for o in options(i)):
+        if isinstance(info, mi.StructType):
+            found += [f.name for f in info.fields]
+        elif isinstance(info, mi.LiteralType):
+            found += [str(v) for v in info.values]
+        elif isinstance(info, mi.ListType) and isinstance(info.item_type, mi.StructType):
+            found += [f.name for f in info.item_type.fields]
+    return found
+
+
+def load(path: Path, type_: type[T], display: str | None = None) -> tuple[T, Document]:
+    doc = read_yaml(path, display)
+    return decode(doc, type_), doc
+
+
+# --- data folders ----------------------------------------------------------------------------
+
+
+def bundled_root() -> Path:
+    """The bundled ``data/``: inside the installed package, or at the top of a source checkout."""
+    packaged = Path(str(resources.files("ca_profiles"))) / "data"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "data"
+
+
+def data_roots(extra: list[Path] | None = None) -> list[Path]:
+    """The bundled data, then ``CA_PROFILES_DATA``, then ``--data-dir``: later layers win."""
+    env = [Path(p) for p in os.environ.get("CA_PROFILES_DATA", "").split(os.pathsep) if p]
+    roots = [bundled_root()]
+    for root in [*env, *(extra or [])]:
+        if not root.is_dir():
+            raise UsageError(f"data folder '{root}' does not exist or is not a folder")
+        roots.append(root)
+    return roots
+
+
+def profile_files(root: Path) -> Iterator[tuple[Path, Problem | None]]:
+    """Each ``countries/*.yaml`` of a data folder; a link leading outside the folder is a problem."""
+    countries = root / "countries"
+    if not countries.is_dir():
+        return
+    inside = countries.resolve()
+    for path in sorted(countries.glob("*.yaml")):
+        try:
+            target = path.resolve()
+        except OSError as exc:
+            yield path, Problem(str(path), 1, 1, "", f"cannot read file: {exc.strerror}")
+            continue
+        if path.is_symlink() and not target.is_relative_to(inside):
+            yield path, Problem(str(path), 1, 1, "", "link points outside the data folder")
+            continue
+        yield path, None

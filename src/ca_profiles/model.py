@@ -1,0 +1,327 @@
+"""The data contract (design §3) as msgspec Structs.
+
+Everything a data file may hold is declared here; unknown keys are errors. Checks that span
+several records or files (sources resolve, spans do not overlap) live in ``checks.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import TYPE_CHECKING, Literal
+
+import msgspec
+
+#: The closed unit vocabulary: key as written in data files → label shown to people.
+UNITS: dict[str, str] = {
+    "persons": "persons",
+    "km": "km",
+    "km2": "km²",
+    "pct": "%",
+    "pct_gdp": "% of GDP",
+    "usd": "US$",
+    "usd_million": "US$ million",
+    "usd_billion": "US$ billion",
+    "tcm": "trillion m³",
+    "bcm": "billion m³",
+    "bcm_per_year": "billion m³/year",
+    "billion_bbl": "billion barrels",
+    "million_bbl": "million barrels",
+    "bbl_per_day": "barrels/day",
+    "million_t": "million tonnes",
+    "million_t_per_year": "million tonnes/year",
+    "t_per_year": "tonnes/year",
+    "t_u_per_year": "tonnes U/year",
+    "mw": "MW",
+    "gw": "GW",
+    "twh_per_year": "TWh/year",
+    "m": "m",
+    "km3": "km³",
+    "years": "years",
+}
+
+if TYPE_CHECKING:
+    Unit = str
+else:
+    Unit = Literal[tuple(UNITS)]
+
+MembershipStatus = Literal[
+    "member", "observer", "associate", "dialogue_partner", "applicant", "suspended", "withdrawn"
+]
+ProjectStatus = Literal[
+    "operating", "under_construction", "planned", "suspended", "cancelled", "partially_operating"
+]
+HowEnded = Literal[
+    "regular_election", "resigned", "died", "ousted", "coup", "handover", "acting_ended", "in_office"
+]
+ProjectKind = Literal["hydropower", "rail", "road", "pipeline", "mining", "industrial", "power", "other"]
+OrgKind = Literal[
+    "political", "economic", "security", "trade", "financial", "religious", "cultural", "general"
+]
+SourceKind = Literal["dataset", "report", "webpage", "article", "book", "legal"]
+
+#: A date in a data file: an ISO date, or a bare year where only the year is known.
+When = int | dt.date
+
+
+class Record(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
+    """Base of every record: unknown keys are errors, fields are passed by name."""
+
+
+class Figure(Record, kw_only=True):
+    """A number with its unit, the year it describes and its source.
+
+    Either a point (``value`` and ``year``) or a series (``series``: year → value).
+    """
+
+    unit: Unit
+    source: str
+    value: float | None = None
+    year: int | None = None
+    series: dict[int, float] | None = None
+    rank: int | None = None
+    note: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.series is None:
+            if self.value is None or self.year is None:
+                raise ValueError("a figure needs `value` and `year`, or a `series`")
+            if not math.isfinite(self.value):
+                raise ValueError(f"value {self.value} is not a finite number")
+        else:
+            if self.value is not None or self.year is not None:
+                raise ValueError("a series takes no `value` or `year`: put them in `series`")
+            if not self.series:
+                raise ValueError("a series needs at least one year")
+            for year, value in self.series.items():
+                if not math.isfinite(value):
+                    raise ValueError(f"series value for {year} is not a finite number")
+
+
+#: A field holds one figure or, where sources or vintages differ, a list of them.
+Figures = Figure | list[Figure]
+
+
+class Plant(Record, kw_only=True):
+    name: str
+    river: str | None = None
+    capacity: Figures | None = None
+    height: Figures | None = None
+    status: ProjectStatus | None = None
+    commissioned: When | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class Pipeline(Record, kw_only=True):
+    name: str
+    kind: Literal["gas", "oil"]
+    route: list[str] = []
+    commissioned: When | None = None
+    capacity: Figures | None = None
+    length: Figures | None = None
+    status: ProjectStatus | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class Hydropower(Record, kw_only=True):
+    installed_capacity: Figures | None = None
+    potential: Figures | None = None
+    plants: list[Plant] = []
+
+
+class Energy(Record, kw_only=True):
+    gas_reserves: Figures | None = None
+    oil_reserves: Figures | None = None
+    coal_reserves: Figures | None = None
+    gas_production: Figures | None = None
+    oil_production: Figures | None = None
+    coal_production: Figures | None = None
+    gas_exports: Figures | None = None
+    uranium_production: Figures | None = None
+    electricity_capacity: Figures | None = None
+    electricity_generation: Figures | None = None
+    hydro_share: Figures | None = None
+    hydropower: Hydropower | None = None
+    pipelines: list[Pipeline] = []
+    note: str | None = None
+
+
+class Membership(Record, kw_only=True):
+    """One span of a country's standing in an organisation."""
+
+    org: str
+    status: MembershipStatus
+    since: When
+    until: When | None = None
+    source: str
+    note: str | None = None
+
+
+class Leader(Record, kw_only=True):
+    """One tenure as head of state."""
+
+    name: str
+    title: str
+    since: When
+    until: When | None = None
+    born: When | None = None
+    how_ended: HowEnded | None = None
+    acting: bool = False
+    #: A rival claim held alongside the tenure before it (a recognised government in exile,
+    #: say): listed, but not counted as the head of state in office.
+    parallel: bool = False
+    relation: str | None = None
+    source: str
+    note: str | None = None
+
+
+class Reset(Record, kw_only=True):
+    """A constitutional change that reset or lifted term limits."""
+
+    year: int
+    source: str
+    note: str | None = None
+
+
+class Rules(Record, kw_only=True):
+    term_years: int | None = None
+    term_limit: int | None = None
+    successor: str | None = None
+    resets: list[Reset] = []
+    source: str | None = None
+    note: str | None = None
+
+
+class Election(Record, kw_only=True):
+    kind: str
+    year: int | None = None
+    date: dt.date | None = None
+    source: str
+    note: str | None = None
+
+
+class RiskFactor(Record, kw_only=True):
+    factor: str
+    value: bool | int | float | str | None = None
+    year: int | None = None
+    source: str
+    note: str | None = None
+
+
+class Succession(Record, kw_only=True):
+    leaders: list[Leader] = []
+    rules: Rules | None = None
+    next_election: Election | None = None
+    risk_factors: list[RiskFactor] = []
+
+
+class Migration(Record, kw_only=True):
+    remittances_pct_gdp: Figures | None = None
+    remittances_usd: Figures | None = None
+    russia_share: Figures | None = None
+    migrants_abroad: Figures | None = None
+    note: str | None = None
+
+
+class Project(Record, kw_only=True):
+    name: str
+    kind: ProjectKind
+    status: ProjectStatus | None = None
+    year: int | None = None
+    capacity: Figures | None = None
+    source: str
+    note: str | None = None
+
+
+class China(Record, kw_only=True):
+    border_km: Figures | None = None
+    trade_with_china: Figures | None = None
+    china_share_of_exports: Figures | None = None
+    china_share_of_imports: Figures | None = None
+    debt_to_china: Figures | None = None
+    pipelines: list[str] = []
+    projects: list[Project] = []
+    note: str | None = None
+
+
+class Gap(Record, kw_only=True):
+    """A field no source could fill: shown to users instead of a guess."""
+
+    field: str
+    note: str
+
+
+class Profile(Record, kw_only=True):
+    """One country: a file ``countries/<id>.yaml``."""
+
+    id: str
+    name: str
+    official_name: str
+    iso2: str
+    iso3: str
+    aliases: list[str] = []
+    capital: str | None = None
+    population: Figures | None = None
+    area: Figures | None = None
+    gdp: Figures | None = None
+    energy: Energy = msgspec.field(default_factory=Energy)
+    memberships: list[Membership] = []
+    succession: Succession = msgspec.field(default_factory=Succession)
+    migration: Migration = msgspec.field(default_factory=Migration)
+    china: China = msgspec.field(default_factory=China)
+    gaps: list[Gap] = []
+
+
+class Organization(Record, kw_only=True):
+    id: str
+    name: str
+    abbreviations: list[str] = []
+    aliases: list[str] = []
+    kind: OrgKind
+    founded: When | None = None
+    dissolved: When | None = None
+    predecessor: str | None = None
+    successor: str | None = None
+    leading_power: list[str] = []
+    url: str | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+class Organizations(Record, kw_only=True):
+    """The file ``organizations.yaml``."""
+
+    organizations: list[Organization]
+
+
+class Source(Record, kw_only=True):
+    """A bibliography entry."""
+
+    title: str
+    publisher: str
+    author: str | None = None
+    #: Publication year; left out where the page shows none (cited as "n.d.").
+    year: int | None = None
+    url: str
+    accessed: dt.date
+    licence: str | None = None
+    kind: SourceKind = "webpage"
+    note: str | None = None
+
+
+class Release(Record, kw_only=True):
+    """The data release: reported by ``--version`` and in every JSON document."""
+
+    version: str
+    date: dt.date
+
+
+class Sources(Record, kw_only=True):
+    """The file ``sources.yaml``: the release, preferred sources and the bibliography."""
+
+    release: Release | None = None
+    #: Field path → source keys in order of preference, for ranking where sources disagree.
+    preferred: dict[str, list[str]] = {}
+    sources: dict[str, Source] = {}

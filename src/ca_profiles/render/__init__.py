@@ -1,0 +1,1 @@
+"""Turning results into output: rich tables for people, plain formats for machines."""
