@@ -100,11 +100,9 @@ def _emit(result: Any, fmt: OutputFormat, catalog: Catalog) -> None:
     for problem in catalog.problems:
         sys.stderr.write(f"Warning: skipped {problem}\n")
     if fmt is OutputFormat.table:
-        from rich.console import Console
-
         from .render import table
 
-        Console().print(table.render(result))
+        table.show(result)
     else:
         sys.stdout.write(formats.render(result, fmt))
 

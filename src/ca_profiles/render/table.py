@@ -7,13 +7,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.console import Console, Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from ..model import UNITS
-from ..views import Report, figures_of, format_number, sparkline
+from ca_profiles.model import UNITS
+from ca_profiles.views import Report, figures_of, format_number, sparkline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -26,6 +26,11 @@ def safe(value: Any) -> Text:
 
 def _label(name: str) -> str:
     return name.replace("_", " ")
+
+
+def show(result: Report) -> None:
+    """Print a result for people on stdout (the one place tables are printed)."""
+    Console().print(render(result))
 
 
 def render(result: Report) -> RenderableType:
@@ -69,7 +74,9 @@ def _figure_section(section: dict[str, Any]) -> RenderableType:
     parts: list[RenderableType] = [_figures_table(section)]
     for key, value in section.items():
         if key == "hydropower" and value:
-            parts.append(_figures_table({k: v for k, v in value.items() if k != "plants"}, prefix="hydropower "))
+            parts.append(
+                _figures_table({k: v for k, v in value.items() if k != "plants"}, prefix="hydropower ")
+            )
             if value.get("plants"):
                 parts.append(_projects("Hydropower plants", value["plants"]))
         elif key == "pipelines" and value:
@@ -121,7 +128,9 @@ def _figure_cells(figure: dict[str, Any]) -> list[Text]:
     if figure.get("series"):
         series = {int(k): v for k, v in figure["series"].items()}
         years = sorted(series)
-        value = Text.assemble(sparkline([series[y] for y in years]), " ", safe(format_number(series[years[-1]])))
+        value = Text.assemble(
+            sparkline([series[y] for y in years]), " ", safe(format_number(series[years[-1]]))
+        )
         return [value, unit, safe(f"{years[0]}–{years[-1]}"), safe(figure["source"]), rank]
     return [safe(format_number(figure["value"])), unit, safe(figure["year"]), safe(figure["source"]), rank]
 
@@ -135,7 +144,11 @@ def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Table:
         cap = f"{format_number(capacity[0]['value'])} {UNITS[capacity[0]['unit']]}" if capacity else ""
         year = row.get("commissioned") or row.get("year") or ""
         table.add_row(
-            safe(row["name"]), safe(_label(row.get("status") or "")), safe(year), safe(cap), safe(row.get("source"))
+            safe(row["name"]),
+            safe(_label(row.get("status") or "")),
+            safe(year),
+            safe(cap),
+            safe(row.get("source")),
         )
     return table
 
@@ -146,7 +159,10 @@ def _memberships(spans: list[dict[str, Any]]) -> Table:
         table.add_column(column, overflow="fold")
     for span in sorted(spans, key=lambda s: (s["org"], str(s["since"]))):
         table.add_row(
-            safe(span["org"]), safe(_label(span["status"])), safe(span["since"]), safe(span.get("until") or "—"),
+            safe(span["org"]),
+            safe(_label(span["status"])),
+            safe(span["since"]),
+            safe(span.get("until") or "—"),
             safe(span["source"]),
         )
     return table
@@ -160,7 +176,10 @@ def _succession(section: dict[str, Any]) -> RenderableType:
         name = leader["name"] + (" (acting)" if leader.get("acting") else "")
         name += " (parallel claim)" if leader.get("parallel") else ""
         leaders.add_row(
-            safe(name), safe(leader["title"]), safe(leader["since"]), safe(leader.get("until") or "—"),
+            safe(name),
+            safe(leader["title"]),
+            safe(leader["since"]),
+            safe(leader.get("until") or "—"),
             safe(_label(leader.get("how_ended") or "")),
         )
     parts: list[RenderableType] = [leaders]
