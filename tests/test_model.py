@@ -25,7 +25,9 @@ series = st.fixed_dictionaries(
     {
         "unit": units,
         "source": text,
-        "series": st.dictionaries(years, numbers, min_size=1, max_size=8).map(lambda d: dict(sorted(d.items()))),
+        "series": st.dictionaries(years, numbers, min_size=1, max_size=8).map(
+            lambda d: dict(sorted(d.items()))
+        ),
     }
 )
 figures = st.one_of(point, series, st.lists(st.one_of(point, series), min_size=1, max_size=3))

@@ -18,7 +18,18 @@ ROOT = Path(__file__).resolve().parents[1]
 def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(out), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -55,7 +66,9 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel: Path, tmp_pat
     )
     assert json.loads(run.stdout)["id"] == "kazakhstan"
     probe = "import ca_profiles.loader as l; print(l.bundled_root())"
-    where = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True)
+    where = subprocess.run(
+        [sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
     assert where.stdout.strip() == str(target / "ca_profiles" / "data")
     check = subprocess.run(
         [sys.executable, "-m", "ca_profiles", "validate"], cwd=elsewhere, env=env, capture_output=True

@@ -16,6 +16,7 @@ from .render.formats import OutputFormat
 
 if TYPE_CHECKING:
     from .catalog import Catalog
+    from .views import Session
 
 app = typer.Typer(
     name="ca-profiles",
@@ -89,6 +90,33 @@ def _main(
     _debug = debug
 
 
+AsOfOption = Annotated[
+    int | None,
+    typer.Option("--as-of", min=1900, max=2100, help="The world as it stood at the end of this year."),
+]
+
+
+def _complete_country(incomplete: str) -> list[str]:
+    from .catalog import Catalog, normalize
+
+    catalog = Catalog.open()
+    key = normalize(incomplete)
+    return [id for id in catalog.ids if normalize(id).startswith(key)]
+
+
+def _complete_field(incomplete: str) -> list[str]:
+    from .model import FIELDS
+
+    return [path for path in FIELDS if path.startswith(incomplete)]
+
+
+def _session(data_dir: list[Path] | None, as_of: int | None) -> Session:
+    from .catalog import Catalog
+    from .views import Session
+
+    return Session(Catalog.open(data_dir), as_of)
+
+
 def _format(fmt: OutputFormat, json: bool) -> OutputFormat:
     return OutputFormat.json if json else fmt
 
@@ -109,18 +137,127 @@ def _emit(result: Any, fmt: OutputFormat, catalog: Catalog) -> None:
 
 @command()
 def show(
-    country: Annotated[str, typer.Argument(help="Country: id, name, ISO code or alias.")],
+    country: Annotated[
+        str, typer.Argument(help="Country: id, name, ISO code or alias.", autocompletion=_complete_country)
+    ],
     section: Annotated[str | None, typer.Option("--section", "-s", help="Only this section.")] = None,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
+    as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Show one country's profile."""
     from . import views
+
+    session = _session(data_dir, as_of)
+    _emit(views.show(session, country, section), _format(fmt, json), session.catalog)
+
+
+@command("list")
+def list_(
+    member: Annotated[str | None, typer.Option("--member", help="Only members of this organisation.")] = None,
+    borders_china: Annotated[
+        bool, typer.Option("--borders-china", help="Only countries bordering China.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One row per country with headline figures."""
+    from . import views
+
+    session = _session(data_dir, as_of)
+    _emit(views.list_view(session, member, borders_china), _format(fmt, json), session.catalog)
+
+
+@command()
+def rank(
+    field: Annotated[
+        str, typer.Argument(help="A field path (see `fields`).", autocompletion=_complete_field)
+    ],
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Only the first N.")] = None,
+    asc: Annotated[bool, typer.Option("--asc", help="Smallest first.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Countries ordered by one figure; those without it come last as "no data"."""
+    from . import views
+
+    session = _session(data_dir, as_of)
+    _emit(views.rank_view(session, field, top, asc), _format(fmt, json), session.catalog)
+
+
+@command()
+def compare(
+    countries: Annotated[
+        list[str] | None, typer.Argument(help="Two or more countries.", autocompletion=_complete_country)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every country.")] = False,
+    fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated field paths.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Countries side by side, field by field."""
+    from . import views
+    from .errors import UsageError
+
+    if bool(countries) == all_:
+        raise UsageError("name two or more countries, or give --all")
+    session = _session(data_dir, as_of)
+    wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    _emit(views.compare_view(session, countries, wanted), _format(fmt, json), session.catalog)
+
+
+@command()
+def memberships(
+    org: Annotated[str | None, typer.Option("--org", help="One organisation's timeline.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Country × organisation: status and year joined; with --org, that organisation's timeline."""
+    from . import views
+
+    session = _session(data_dir, as_of)
+    _emit(views.memberships_view(session, org), _format(fmt, json), session.catalog)
+
+
+@command()
+def fields(fmt: FormatOption = OutputFormat.table, json: JsonFlag = False) -> None:
+    """Every figure field with its label, unit and description."""
+    from . import views
     from .catalog import Catalog
 
-    catalog = Catalog.open(data_dir)
-    _emit(views.show(catalog, country, section), _format(fmt, json), catalog)
+    _emit(views.fields_view(), _format(fmt, json), Catalog([]))
+
+
+@command()
+def get(
+    country: Annotated[str, typer.Argument(help="Country.", autocompletion=_complete_country)],
+    field: Annotated[str, typer.Argument(help="Field path.", autocompletion=_complete_field)],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json for the whole field; default the bare value.")
+    ] = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One value, for scripts: the preferred source's latest figure (--json: the whole field)."""
+    from . import views
+
+    session = _session(data_dir, as_of)
+    result = views.get_view(session, country, field)
+    if _format(fmt, json) is OutputFormat.table:
+        chosen = result.data["value"]
+        sys.stdout.write(("" if chosen is None else views.format_plain(chosen)) + "\n")
+    else:
+        _emit(result, _format(fmt, json), session.catalog)
 
 
 @command()

@@ -40,6 +40,34 @@ UNITS: dict[str, str] = {
     "years": "years",
 }
 
+#: Units that measure the same quantity: unit → (common unit, how many of it one unit is).
+_SCALES: dict[str, tuple[str, float]] = {
+    "tcm": ("bcm", 1000),
+    "bcm": ("bcm", 1),
+    "billion_bbl": ("million_bbl", 1000),
+    "million_bbl": ("million_bbl", 1),
+    "usd": ("usd", 1),
+    "usd_million": ("usd", 1e6),
+    "usd_billion": ("usd", 1e9),
+    "gw": ("mw", 1000),
+    "mw": ("mw", 1),
+    "million_t_per_year": ("t_per_year", 1e6),
+    "t_per_year": ("t_per_year", 1),
+}
+
+
+def convert(value: float, unit: str, to: str) -> float | None:
+    """``value`` in ``unit`` expressed in ``to``; None where they measure different things."""
+    if unit == to:
+        return value
+    common, factor = _SCALES.get(unit, (unit, 1.0))
+    target, target_factor = _SCALES.get(to, (to, 1.0))
+    if common != target:
+        return None
+    # Twelve significant digits drop binary noise (5.663 / 1000 → 0.005663, not …0000005).
+    return float(f"{value * factor / target_factor:.12g}")
+
+
 if TYPE_CHECKING:
     Unit = str
 else:
@@ -325,3 +353,38 @@ class Sources(Record, kw_only=True):
     #: Field path → source keys in order of preference, for ranking where sources disagree.
     preferred: dict[str, list[str]] = {}
     sources: dict[str, Source] = {}
+
+
+#: Every figure field of a profile: path → (label, usual unit, description). ``fields`` lists
+#: these; a test checks that they are exactly the figure fields the model declares.
+FIELDS: dict[str, tuple[str, str, str]] = {
+    "population": ("Population", "persons", "Resident population, estimate or census"),
+    "area": ("Area", "km2", "Total area, land and water"),
+    "gdp": ("GDP", "usd_billion", "Gross domestic product at official exchange rates, current US$"),
+    "energy.gas_reserves": ("Gas reserves", "tcm", "Proven natural gas reserves"),
+    "energy.oil_reserves": ("Oil reserves", "billion_bbl", "Proven crude oil reserves"),
+    "energy.coal_reserves": ("Coal reserves", "million_t", "Proven coal reserves"),
+    "energy.gas_production": ("Gas production", "bcm_per_year", "Natural gas production"),
+    "energy.oil_production": ("Oil production", "bbl_per_day", "Crude oil or total petroleum production"),
+    "energy.coal_production": ("Coal production", "million_t_per_year", "Coal production"),
+    "energy.gas_exports": ("Gas exports", "bcm_per_year", "Natural gas exports"),
+    "energy.uranium_production": ("Uranium production", "t_u_per_year", "Uranium mined"),
+    "energy.electricity_capacity": ("Power capacity", "gw", "Installed electricity generating capacity"),
+    "energy.electricity_generation": ("Power generation", "twh_per_year", "Electricity generated"),
+    "energy.hydro_share": ("Hydro share", "pct", "Hydropower's share of installed capacity"),
+    "energy.hydropower.installed_capacity": ("Hydro capacity", "mw", "Installed hydropower capacity"),
+    "energy.hydropower.potential": ("Hydro potential", "twh_per_year", "Hydropower potential"),
+    "migration.remittances_pct_gdp": ("Remittances", "pct_gdp", "Personal remittances received, % of GDP"),
+    "migration.remittances_usd": ("Remittances (US$)", "usd_million", "Personal remittances received"),
+    "migration.russia_share": ("Russia's share", "pct", "Share of remittances or migrants from Russia"),
+    "migration.migrants_abroad": ("Migrants abroad", "persons", "Citizens living or working abroad"),
+    "china.border_km": ("Border with China", "km", "Length of the land border with China"),
+    "china.trade_with_china": (
+        "Trade with China",
+        "usd_million",
+        "Exports plus imports, by the source named",
+    ),
+    "china.china_share_of_exports": ("China's share of exports", "pct", "China's share of exports"),
+    "china.china_share_of_imports": ("China's share of imports", "pct", "China's share of imports"),
+    "china.debt_to_china": ("Debt to China", "usd_million", "External debt owed to Chinese lenders"),
+}

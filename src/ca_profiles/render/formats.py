@@ -7,8 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import msgspec
 
+from ca_profiles.errors import UsageError
+
 if TYPE_CHECKING:
-    from ca_profiles.views import Report
+    from ca_profiles.views import Report, Rows
 
 
 class OutputFormat(StrEnum):
@@ -26,16 +28,57 @@ def to_json(data: Any) -> str:
     return msgspec.json.format(msgspec.json.encode(data), indent=2).decode() + "\n"
 
 
-def render(result: Report, fmt: OutputFormat) -> str:
+def render(result: Report | Rows, fmt: OutputFormat) -> str:
     """The one dispatch from (result, format) to text."""
+    from ca_profiles.views import Rows
+
+    if isinstance(result, Rows):
+        return _rows(result.rows, result.columns, fmt)
     document = {**result.data, "meta": result.meta}
     if fmt is OutputFormat.json:
         return to_json(document)
     if fmt is OutputFormat.jsonl:
         return msgspec.json.encode(document).decode() + "\n"
     if fmt is OutputFormat.yaml:
-        import yaml
+        return _yaml(document)
+    raise UsageError(f"--format {fmt.value} is for tables; use json, jsonl or yaml for a whole profile")
 
-        plain = msgspec.to_builtins(document)
-        return str(yaml.safe_dump(plain, allow_unicode=True, sort_keys=False, default_flow_style=False))
-    raise NotImplementedError(fmt)
+
+def _yaml(data: Any) -> str:
+    import yaml
+
+    return str(yaml.safe_dump(msgspec.to_builtins(data), allow_unicode=True, sort_keys=False))
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def _rows(rows: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> str:
+    ordered = [{c: row.get(c) for c in columns} for row in rows]
+    if fmt is OutputFormat.json:
+        return to_json(ordered)
+    if fmt is OutputFormat.jsonl:
+        return "".join(msgspec.json.encode(row).decode() + "\n" for row in ordered)
+    if fmt is OutputFormat.yaml:
+        return _yaml(ordered)
+    if fmt is OutputFormat.csv:
+        import csv
+        import io
+
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows([_cell(row[c]) for c in columns] for row in ordered)
+        return out.getvalue()
+    if fmt is OutputFormat.markdown:
+        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+        for row in ordered:
+            cells = (_cell(row[c]).replace("|", "\\|").replace("\n", " ") for c in columns)
+            lines.append("| " + " | ".join(cells) + " |")
+        return "\n".join(lines) + "\n"
+    raise UsageError(f"--format {fmt.value} is not available for this command yet")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ca_profiles.model import UNITS
-from ca_profiles.views import Report, figures_of, format_number, sparkline
+from ca_profiles.views import Report, Rows, figures_of, format_number, sparkline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -28,15 +28,86 @@ def _label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def show(result: Report) -> None:
+def show(result: Report | Rows) -> None:
     """Print a result for people on stdout (the one place tables are printed)."""
-    Console().print(render(result))
+    console = Console()
+    console.print(render(result, console.width))
 
 
-def render(result: Report) -> RenderableType:
+def render(result: Report | Rows, width: int = 100) -> RenderableType:
+    if isinstance(result, Rows):
+        return _matrix(result) if result.kind == "memberships" else _rows(result, width)
     if result.kind == "profile":
         return _profile(result.data)
-    raise ValueError(f"no table view for {result.kind!r}")
+    return _rows(Rows(result.kind, result.kind, list(result.data), [result.data]), width)
+
+
+def _rows(result: Rows, width: int) -> Table:
+    """Any tabular result: numbers right-aligned and never wrapped; bars beside compared numbers."""
+    columns = result.people or result.columns
+    table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    numeric = {c for c in columns if any(isinstance(r.get(c), int | float) for r in result.rows)}
+    numeric -= {"position", "year", "sources", "world_rank"}
+    bars = result.kind == "compare"
+    widths = {}
+    for column in columns:
+        shown = [
+            format_number(v) if isinstance(v, int | float) else str(v or "")
+            for v in (r.get(column) for r in result.rows)
+        ]
+        widths[column] = min(12, max(map(len, shown), default=1) + (8 if bars and column in numeric else 0))
+    # Nothing is cut: on a narrow terminal the minimum widths shrink and cells fold onto more lines.
+    room = width - 3 * len(columns)
+    if sum(widths.values()) > room:
+        widths = {c: max(3, w * room // sum(widths.values())) for c, w in widths.items()}
+    for column in columns:
+        justify: Literal["left", "right"] = "right" if column in numeric else "left"
+        table.add_column(_label(column), justify=justify, overflow="fold", min_width=widths[column])
+    for row in result.rows:
+        cells: list[RenderableType] = []
+        top = max((abs(v) for c, v in row.items() if c in numeric and isinstance(v, int | float)), default=0)
+        for column in columns:
+            value = row.get(column)
+            if value is None:
+                cells.append(Text("no data" if column == "value" else "", style="dim"))
+            elif column in numeric and isinstance(value, int | float) and not isinstance(value, bool):
+                text = Text(format_number(value))
+                if bars and top:
+                    text = Text.assemble(("█" * max(1, round(abs(value) / top * 6)), "cyan"), " ", text)
+                cells.append(text)
+            else:
+                cells.append(safe(_label(value) if column == "status" else value))
+        table.add_row(*cells)
+    return table
+
+
+_MARKS = {
+    "member": "M",
+    "observer": "obs",
+    "associate": "assoc",
+    "dialogue_partner": "partner",
+    "applicant": "appl",
+    "suspended": "susp",
+    "withdrawn": "left",
+}
+
+
+def _matrix(result: Rows) -> RenderableType:
+    """Organisation × country, each cell the status and the year it began."""
+    orgs = sorted({row["org"] for row in result.rows})
+    countries = list(dict.fromkeys(row["country"] for row in result.rows))
+    table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("org", style="bold", no_wrap=True)
+    for country in countries:
+        table.add_column(safe(country[:5]), no_wrap=True)
+    cells = {
+        (row["country"], row["org"]): f"{_MARKS[row['status']]} {str(row['since'])[:4]}"
+        for row in result.rows
+    }
+    for org in orgs:
+        table.add_row(safe(org), *(safe(cells.get((country, org), "·")) for country in countries))
+    legend = ", ".join(f"{mark} {_label(status)}" for status, mark in _MARKS.items())
+    return Group(table, Text(f"{legend}; the year the status began", style="dim"))
 
 
 def _profile(data: dict[str, Any]) -> RenderableType:
