@@ -86,9 +86,6 @@ class Catalog:
         loaded = (self._load(id) for id in self.ids)
         return [item[0] for item in loaded if item is not None]
 
-    def documents(self) -> list[tuple[Profile, Document]]:
-        return [item for item in (self._load(id) for id in self.ids) if item is not None]
-
     # --- names ------------------------------------------------------------------------------
 
     @cached_property

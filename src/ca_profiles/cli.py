@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -15,7 +15,7 @@ from .errors import CaProfilesError, ExitStatus
 from .render.formats import OutputFormat
 
 if TYPE_CHECKING:
-    from .catalog import Catalog
+    from .errors import Problem
     from .views import Session
 
 app = typer.Typer(
@@ -121,18 +121,31 @@ def _format(fmt: OutputFormat, json: bool) -> OutputFormat:
     return OutputFormat.json if json else fmt
 
 
-def _emit(result: Any, fmt: OutputFormat, catalog: Catalog) -> None:
+def _emit(result: Any, fmt: OutputFormat, problems: Sequence[Problem] = ()) -> None:
     """Print a result in the chosen format; files that could not be read are named on stderr."""
     from .render import formats
 
-    for problem in catalog.problems:
+    for problem in problems:
         sys.stderr.write(f"Warning: skipped {problem}\n")
-    if fmt is OutputFormat.table:
+    text = formats.render(result, fmt)
+    if text is None:
         from .render import table
 
         table.show(result)
     else:
-        sys.stdout.write(formats.render(result, fmt))
+        sys.stdout.write(text)
+
+
+def _read(
+    data_dir: list[Path] | None,
+    as_of: int | None,
+    fmt: OutputFormat,
+    json: bool,
+    view: Callable[[Session], Any],
+) -> None:
+    """The body of every reading command: open the data at the date asked, build the view, print it."""
+    session = _session(data_dir, as_of)
+    _emit(view(session), _format(fmt, json), session.catalog.problems)
 
 
 @command()
@@ -149,8 +162,7 @@ def show(
     """Show one country's profile."""
     from . import views
 
-    session = _session(data_dir, as_of)
-    _emit(views.show(session, country, section), _format(fmt, json), session.catalog)
+    _read(data_dir, as_of, fmt, json, lambda session: views.show(session, country, section))
 
 
 @command("list")
@@ -167,8 +179,7 @@ def list_(
     """One row per country with headline figures."""
     from . import views
 
-    session = _session(data_dir, as_of)
-    _emit(views.list_view(session, member, borders_china), _format(fmt, json), session.catalog)
+    _read(data_dir, as_of, fmt, json, lambda session: views.list_view(session, member, borders_china))
 
 
 @command()
@@ -186,8 +197,7 @@ def rank(
     """Countries ordered by one figure; those without it come last as "no data"."""
     from . import views
 
-    session = _session(data_dir, as_of)
-    _emit(views.rank_view(session, field, top, asc), _format(fmt, json), session.catalog)
+    _read(data_dir, as_of, fmt, json, lambda session: views.rank_view(session, field, top, asc))
 
 
 @command()
@@ -208,9 +218,8 @@ def compare(
 
     if bool(countries) == all_:
         raise UsageError("name two or more countries, or give --all")
-    session = _session(data_dir, as_of)
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    _emit(views.compare_view(session, countries, wanted), _format(fmt, json), session.catalog)
+    _read(data_dir, as_of, fmt, json, lambda session: views.compare_view(session, countries, wanted))
 
 
 @command()
@@ -224,17 +233,15 @@ def memberships(
     """Country × organisation: status and year joined; with --org, that organisation's timeline."""
     from . import views
 
-    session = _session(data_dir, as_of)
-    _emit(views.memberships_view(session, org), _format(fmt, json), session.catalog)
+    _read(data_dir, as_of, fmt, json, lambda session: views.memberships_view(session, org))
 
 
 @command()
 def fields(fmt: FormatOption = OutputFormat.table, json: JsonFlag = False) -> None:
     """Every figure field with its label, unit and description."""
     from . import views
-    from .catalog import Catalog
 
-    _emit(views.fields_view(), _format(fmt, json), Catalog([]))
+    _emit(views.fields_view(), _format(fmt, json))
 
 
 @command()
@@ -251,13 +258,7 @@ def get(
     """One value, for scripts: the preferred source's latest figure (--json: the whole field)."""
     from . import views
 
-    session = _session(data_dir, as_of)
-    result = views.get_view(session, country, field)
-    if _format(fmt, json) is OutputFormat.table:
-        chosen = result.data["value"]
-        sys.stdout.write(("" if chosen is None else views.format_plain(chosen)) + "\n")
-    else:
-        _emit(result, _format(fmt, json), session.catalog)
+    _read(data_dir, as_of, fmt, json, lambda session: views.get_view(session, country, field))
 
 
 @command()

@@ -331,11 +331,6 @@ def fields_view() -> Rows:
     return Rows("fields", "Fields", columns, rows, people=["field", "unit_label", "description"])
 
 
-def format_plain(value: float) -> str:
-    """A number for scripts: no separators, no trailing ``.0``."""
-    return str(int(value)) if float(value).is_integer() else repr(value)
-
-
 def get_view(session: Session, name: str, path: str) -> Report:
     profile = session.profile(name)
     check_field(path)

@@ -28,10 +28,21 @@ def to_json(data: Any) -> str:
     return msgspec.json.format(msgspec.json.encode(data), indent=2).decode() + "\n"
 
 
-def render(result: Report | Rows, fmt: OutputFormat) -> str:
-    """The one dispatch from (result, format) to text."""
+def format_plain(value: float) -> str:
+    """A number for scripts: no separators, no trailing ``.0``."""
+    return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
+    """The one dispatch from (result, format) to text; None where a rich table is wanted."""
     from ca_profiles.views import Rows
 
+    if fmt is OutputFormat.table:
+        if isinstance(result, Rows) or result.kind != "field":
+            return None
+        # `get` is for scripts: its view for people is the bare value.
+        value = result.data["value"]
+        return ("" if value is None else format_plain(value)) + "\n"
     if isinstance(result, Rows):
         return _rows(result.rows, result.columns, fmt)
     document = {**result.data, "meta": result.meta}
