@@ -14,7 +14,7 @@ from pathlib import Path
 from . import checks
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
-from .model import Organization, Organizations, Profile, Release, Source, Sources
+from .model import Methodology, Organization, Organizations, Profile, Release, Source, Sources
 
 _FOLD = re.compile(r"[\s\-_'’‘ʻʼ`.,()]+")
 
@@ -144,8 +144,17 @@ class Catalog:
             merged.update((org.id, org) for org in layer.organizations)
         return merged
 
+    @cached_property
+    def methodology(self) -> Methodology:
+        """The index rubrics: the last layer's ``methodology.yaml`` replaces those below it."""
+        layers = self._shared("methodology.yaml")
+        if not layers:
+            raise UsageError("no methodology.yaml in any data folder")
+        path = layers[-1]
+        return load(path, Methodology, display(path))[0]
 
-_SHARED = {"sources.yaml": Sources, "organizations.yaml": Organizations}
+
+_SHARED = {"sources.yaml": Sources, "organizations.yaml": Organizations, "methodology.yaml": Methodology}
 
 
 def validate(
@@ -203,6 +212,8 @@ def validate(
                 problems += checks.check_sources(record, doc, source_keys, today)
             elif isinstance(record, Organizations):
                 problems += checks.check_organizations(record, doc, source_keys, today)
+            elif isinstance(record, Methodology):
+                problems += checks.check_methodology(record, doc, source_keys, org_ids)
             continue
         if path.name in _SHARED:
             continue

@@ -12,7 +12,7 @@ import msgspec
 
 from .errors import Problem
 from .loader import Document, KeyPath
-from .model import Figure, Organizations, Profile, Sources, When
+from .model import FACTS, Figure, Methodology, Organizations, Profile, Sources, When
 
 #: Keys whose value is a date or a year of something that has happened.
 _DATE_KEYS = frozenset(
@@ -154,6 +154,69 @@ def check_organizations(
                     doc.problem(("organizations", index, key), _unknown("organisation", ref, seen))
                 )
     return problems
+
+
+def check_methodology(
+    methodology: Methodology, doc: Document, sources: set[str], organizations: set[str]
+) -> list[Problem]:
+    """Each index present; each factor's curve or scores well-formed; its literature cited."""
+    problems = [
+        doc.problem(("indices",), f"index {name!r} is missing")
+        for name in ("succession_risk", "migration_dependence")
+        if name not in methodology.indices
+    ]
+    for name, rubric in methodology.indices.items():
+        base: KeyPath = ("indices", name)
+        levels = rubric.levels
+        if not 0 < levels.moderate < levels.high < levels.very_high <= 100:
+            problems.append(
+                doc.problem((*base, "levels"), "levels must rise: 0 < moderate < high < very_high ≤ 100")
+            )
+        if not 0 <= rubric.min_coverage <= 1:
+            problems.append(doc.problem((*base, "min_coverage"), "min_coverage is a share between 0 and 1"))
+        seen: set[str] = set()
+        for index, factor in enumerate(rubric.factors):
+            problems += [
+                doc.problem((*base, "factors", index, *key), message)
+                for key, message in _factor_problems(factor, seen, sources, organizations)
+            ]
+            seen.add(factor.id)
+    return problems
+
+
+def _factor_problems(
+    factor: Any, seen: set[str], sources: set[str], organizations: set[str]
+) -> Iterator[tuple[KeyPath, str]]:
+    if factor.id in seen:
+        yield ("id",), f"duplicate factor id {factor.id!r}"
+    if factor.weight <= 0:
+        yield ("weight",), "weight must be positive"
+    if FACTS[factor.fact]:
+        xs = [x for x, _ in factor.points]
+        ys = [y for _, y in factor.points]
+        if len(xs) < 2 or factor.scores:
+            yield ("points",), f"fact {factor.fact!r} is a number: give `points` (two or more), not `scores`"
+        elif any(b <= a for a, b in zip(xs, xs[1:], strict=False)):
+            yield ("points",), "the values of `points` must increase"
+        elif any(b < a for a, b in zip(ys, ys[1:], strict=False)) or not all(0 <= y <= 1 for y in ys):
+            yield ("points",), "scores of `points` lie in 0–1 and never fall as the value grows"
+    elif not factor.scores or factor.points:
+        yield ("scores",), f"fact {factor.fact!r} is a category: give `scores`, not `points`"
+    elif not all(0 <= score <= 1 for score in factor.scores.values()):
+        yield ("scores",), "scores lie in 0–1"
+    if factor.fact == "risk_factors" and not factor.names:
+        yield ("names",), "name the risk factors that count"
+    if factor.fact == "membership":
+        if not factor.orgs:
+            yield ("orgs",), "name the organisations whose status is read"
+        for index, org in enumerate(factor.orgs):
+            if org not in organizations:
+                yield ("orgs", index), _unknown("organisation", org, organizations)
+    if factor.missing == "assume" and (factor.assume is None or not 0 <= factor.assume <= 1):
+        yield ("assume",), "missing: assume needs `assume`, a score in 0–1"
+    for index, key in enumerate(factor.sources):
+        if key not in sources:
+            yield ("sources", index), _unknown("source", key, sources)
 
 
 def check_sources(sources: Sources, doc: Document, known: set[str], today: dt.date) -> list[Problem]:

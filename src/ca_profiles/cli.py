@@ -105,9 +105,16 @@ def _complete_country(incomplete: str) -> list[str]:
 
 
 def _complete_field(incomplete: str) -> list[str]:
+    from .indices import INDEX_FIELDS
     from .model import FIELDS
 
-    return [path for path in FIELDS if path.startswith(incomplete)]
+    return [path for path in (*FIELDS, *INDEX_FIELDS) if path.startswith(incomplete)]
+
+
+def _complete_index(incomplete: str) -> list[str]:
+    from .indices import ALIASES
+
+    return [name for name in ALIASES if name.startswith(incomplete)]
 
 
 def _session(data_dir: list[Path] | None, as_of: int | None) -> Session:
@@ -259,6 +266,21 @@ def get(
     from . import views
 
     _read(data_dir, as_of, fmt, json, lambda session: views.get_view(session, country, field))
+
+
+@command()
+def explain(
+    country: Annotated[str, typer.Argument(help="Country.", autocompletion=_complete_country)],
+    index: Annotated[str, typer.Argument(help="succession or migration.", autocompletion=_complete_index)],
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """How an index score was built: each factor's fact and source, score, weight and share."""
+    from . import views
+
+    _read(data_dir, as_of, fmt, json, lambda session: views.explain_view(session, country, index))
 
 
 @command()

@@ -205,10 +205,19 @@ class Leader(Record, kw_only=True):
     note: str | None = None
 
 
+ResetKind = Literal["reset", "lifted", "extended", "other"]
+
+
 class Reset(Record, kw_only=True):
-    """A constitutional change that reset or lifted term limits."""
+    """A constitutional change to the presidential term in an incumbent's favour.
+
+    ``reset``: the count of terms restarted, or eligibility for another term restored;
+    ``lifted``: the limit removed or waived for the incumbent; ``extended``: a mandate
+    lengthened or prolonged without an election; ``other``: a rule bent for a candidate.
+    """
 
     year: int
+    kind: ResetKind
     source: str
     note: str | None = None
 
@@ -353,6 +362,73 @@ class Sources(Record, kw_only=True):
     #: Field path → source keys in order of preference, for ranking where sources disagree.
     preferred: dict[str, list[str]] = {}
     sources: dict[str, Source] = {}
+
+
+IndexName = Literal["succession_risk", "migration_dependence"]
+#: The facts an index can read (computed in ``indices.py``): name → whether it is a number.
+FACTS: dict[str, bool] = {
+    "leader_age": True,
+    "leader_tenure": True,
+    "binding_term_limit": False,
+    "constitutional_successor": False,
+    "irregular_exits": True,
+    "term_limit_resets": True,
+    "risk_factors": False,
+    "remittances_pct_gdp": True,
+    "russia_share": True,
+    "migrants_abroad_pct_population": True,
+    "membership": False,
+}
+if TYPE_CHECKING:
+    FactName = str
+else:
+    FactName = Literal[tuple(FACTS)]
+
+
+class Factor(Record, kw_only=True):
+    """One part of an index: the fact it reads, how that maps to 0–1, its weight, its grounds."""
+
+    id: str
+    label: str
+    fact: FactName
+    weight: float
+    #: Numbers: (fact value, score) corners of a piecewise-linear curve, flat beyond the ends.
+    points: list[tuple[float, float]] = []
+    #: Categories (yes/no, a membership status): category → score; unlisted ones score 0.
+    scores: dict[str, float] = {}
+    #: For ``risk_factors``: the names in a profile's ``succession.risk_factors`` that count.
+    names: list[str] = []
+    #: For ``membership``: the organisations whose status is read.
+    orgs: list[str] = []
+    #: What a missing fact does: ``exclude`` it (the other weights are rescaled and coverage
+    #: drops), or ``assume`` the score given in ``assume``.
+    missing: Literal["exclude", "assume"] = "exclude"
+    assume: float | None = None
+    sources: list[str]
+    rationale: str
+
+
+class Levels(Record, kw_only=True):
+    """Lower bounds of each level on the 0–100 score; below ``moderate`` is ``low``."""
+
+    moderate: float
+    high: float
+    very_high: float
+
+
+class IndexRubric(Record, kw_only=True):
+    label: str
+    description: str
+    factors: list[Factor]
+    levels: Levels
+    #: Below this share of the total weight read from facts, the level is "insufficient data".
+    min_coverage: float = 0.6
+
+
+class Methodology(Record, kw_only=True):
+    """The file ``methodology.yaml``: the rubric of each index."""
+
+    indices: dict[IndexName, IndexRubric]
 
 
 #: Every figure field of a profile: path → (label, usual unit, description). ``fields`` lists

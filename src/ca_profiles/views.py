@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,10 +13,21 @@ from . import __version__
 from .asof import as_of
 from .catalog import Catalog, normalize
 from .checks import as_date
-from .errors import UnknownName
-from .model import FIELDS, UNITS, Figure, Figures, Leader, Profile, convert
+from .errors import InvalidData, UnknownName
+from .figures import Pick, field_value, pick
+from .indices import (
+    ALIASES,
+    INDEX_FIELDS,
+    INSUFFICIENT,
+    Context,
+    IndexResult,
+    compute,
+    compute_all,
+    head_of_state,
+)
+from .model import FIELDS, UNITS, Profile
 
-SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "china", "gaps")
+SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "china", "indices", "gaps")
 _IDENTITY = ("id", "name", "official_name", "iso2", "iso3", "aliases", "capital", "population", "area", "gdp")
 
 
@@ -66,6 +78,7 @@ def meta(catalog: Catalog, as_of: int | None = None) -> dict[str, Any]:
 def show(session: Session, name: str, section: str | None = None) -> Report:
     profile = session.profile(name)
     data: dict[str, Any] = msgspec.to_builtins(profile)
+    data["indices"] = {key: result.to_dict() for key, result in session.indices(profile).items()}
     if section is not None:
         if section not in SECTIONS:
             raise UnknownName("section", section, difflib.get_close_matches(section, SECTIONS, n=3))
@@ -87,62 +100,11 @@ class Rows:
     people: list[str] | None = None
 
 
-@dataclass
-class Pick:
-    """The one figure a cell shows, and the spread of the latest figure of every source."""
-
-    value: float
-    unit: str
-    year: int
-    source: str
-    rank: int | None
-    low: float
-    high: float
-    sources: int
-
-
-def _latest(figure: Figure) -> tuple[int, float]:
-    if figure.series:
-        year = max(figure.series)
-        return year, figure.series[year]
-    assert figure.year is not None and figure.value is not None  # a point figure has both
-    return figure.year, figure.value
-
-
-def pick(value: Figures | None, preferred: list[str], unit: str) -> Pick | None:
-    """The latest figure of the first preferred source that has one, else the latest of any.
-
-    Figures are expressed in ``unit``; those in a unit of another quantity (a share where an
-    amount is asked) are left out, since they cannot be ranked against the rest.
-    """
-    figures = [] if value is None else value if isinstance(value, list) else [value]
-    per_source: dict[str, tuple[int, float, Figure]] = {}
-    for figure in figures:
-        year, number = _latest(figure)
-        converted = convert(number, figure.unit, unit)
-        held = per_source.get(figure.source)
-        if converted is not None and (held is None or year > held[0]):
-            per_source[figure.source] = (year, converted, figure)
-    if not per_source:
-        return None
-    chosen = next((per_source[s] for s in preferred if s in per_source), None)
-    if chosen is None:
-        chosen = max(per_source.values(), key=lambda item: item[0])
-    year, number, figure = chosen
-    latest = [item[1] for item in per_source.values()]
-    return Pick(number, unit, year, figure.source, figure.rank, min(latest), max(latest), len(per_source))
-
-
-def field_value(profile: Profile, path: str) -> Any:
-    node: Any = profile
-    for part in path.split("."):
-        node = getattr(node, part, None)
-    return node
-
-
-def check_field(path: str) -> str:
-    if path not in FIELDS:
-        raise UnknownName("field", path, difflib.get_close_matches(path, list(FIELDS), n=3, cutoff=0.5))
+def check_field(path: str, indices: bool = False) -> str:
+    """A known figure field (or, with ``indices``, an index path); unknown ones are errors."""
+    known = [*FIELDS, *INDEX_FIELDS] if indices else list(FIELDS)
+    if path not in known:
+        raise UnknownName("field", path, difflib.get_close_matches(path, known, n=3, cutoff=0.5))
     return path
 
 
@@ -171,12 +133,27 @@ class Session:
     def meta(self) -> dict[str, Any]:
         return meta(self.catalog, self.as_of)
 
+    @property
+    def context(self) -> Context:
+        """Facts are read at the end of the as-of year, or today."""
+        date = dt.date(self.as_of, 12, 31) if self.as_of else dt.date.today()
+        return Context(date, self.catalog.sources_file.preferred)
 
-def head_of_state(profile: Profile) -> Leader | None:
-    current = [
-        leader for leader in profile.succession.leaders if leader.until is None and not leader.parallel
-    ]
-    return current[-1] if current else None
+    def indices(self, profile: Profile) -> dict[str, IndexResult]:
+        """Both indices of a profile; none, with the rubric's problems kept, if it cannot be read."""
+        try:
+            methodology = self.catalog.methodology
+        except InvalidData as exc:
+            self.catalog.problems += [p for p in exc.problems if p not in self.catalog.problems]
+            return {}
+        return compute_all(profile, methodology, self.context)
+
+    def index(self, profile: Profile, name: str) -> IndexResult:
+        """One index of a profile; the rubric's problems are an error here."""
+        rubric = self.catalog.methodology.indices.get(name)  # type: ignore[call-overload]
+        if rubric is None:
+            raise UnknownName("index", name, sorted(self.catalog.methodology.indices))
+        return compute(profile, name, rubric, self.context)
 
 
 LIST_FIELDS = ["population", "energy.gas_reserves", "energy.oil_reserves", "migration.remittances_pct_gdp"]
@@ -209,51 +186,23 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
 
 
 def rank_view(session: Session, path: str, top: int | None = None, ascending: bool = False) -> Rows:
-    check_field(path)
-    ranked: list[tuple[Profile, Pick]] = []
-    missing: list[Profile] = []
+    check_field(path, indices=True)
+    if path in INDEX_FIELDS:
+        return _rank_index(session, path, top, ascending)
+    scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
     for profile in session.profiles():
         chosen = session.pick(profile, path)
-        if chosen is None:
-            missing.append(profile)
-        else:
-            ranked.append((profile, chosen))
-    ranked.sort(key=lambda item: item[1].value, reverse=not ascending)
-    rows: list[dict[str, Any]] = []
-    for position, (profile, chosen) in enumerate(ranked, start=1):
-        rows.append(
-            {
-                "position": position,
-                "id": profile.id,
-                "name": profile.name,
-                "value": chosen.value,
-                "unit": chosen.unit,
-                "year": chosen.year,
-                "source": chosen.source,
-                "world_rank": chosen.rank,
-                "low": chosen.low,
-                "high": chosen.high,
-                "sources": chosen.sources,
-            }
-        )
-    if top is not None:
-        rows = rows[:top]
-    for profile in missing:
-        rows.append(
-            {
-                "position": None,
-                "id": profile.id,
-                "name": profile.name,
-                "value": None,
-                "unit": None,
-                "year": None,
-                "source": None,
-                "world_rank": None,
-                "low": None,
-                "high": None,
-                "sources": 0,
-            }
-        )
+        row = {
+            "value": chosen.value if chosen else None,
+            "unit": chosen.unit if chosen else None,
+            "year": chosen.year if chosen else None,
+            "source": chosen.source if chosen else None,
+            "world_rank": chosen.rank if chosen else None,
+            "low": chosen.low if chosen else None,
+            "high": chosen.high if chosen else None,
+            "sources": chosen.sources if chosen else 0,
+        }
+        scored.append((profile, chosen.value if chosen else None, row))
     columns = [
         "position",
         "id",
@@ -269,7 +218,65 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     ]
     people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
     title = f"{FIELDS[path][0]} ({UNITS[FIELDS[path][1]]})"
+    rows = _ranked(scored, top, ascending)
     return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+
+
+def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -> Rows:
+    name = path.removeprefix("indices.")
+    scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
+    for profile in session.profiles():
+        result = session.index(profile, name)
+        row = {
+            "value": None if result.score is None else round(result.score, 1),
+            "level": result.level,
+            "coverage": round(result.coverage, 2),
+            "missing": ", ".join(c.factor for c in result.components if c.treatment != "read") or None,
+            "date": result.date.isoformat(),
+        }
+        # A score read from too few facts is shown but not ranked.
+        judged = result.score if result.level != INSUFFICIENT else None
+        scored.append((profile, judged, row))
+    columns = ["position", "id", "name", "value", "level", "coverage", "missing", "date"]
+    people = ["position", "name", "value", "level", "coverage", "missing"]
+    title = f"{INDEX_FIELDS[path][0]} (score 0–100; `explain COUNTRY {name}` shows why)"
+    rows = _ranked(scored, top, ascending)
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+
+
+def _ranked(
+    scored: list[tuple[Profile, float | None, dict[str, Any]]], top: int | None, ascending: bool
+) -> list[dict[str, Any]]:
+    """Rows in order of their value, numbered; those without one come last, unnumbered."""
+    known = sorted((item for item in scored if item[1] is not None), key=lambda item: item[1] or 0.0)
+    if not ascending:
+        known.reverse()
+    rows = [
+        {"position": position, "id": profile.id, "name": profile.name, **row}
+        for position, (profile, _, row) in enumerate(known, start=1)
+    ][:top]
+    rows += [
+        {"position": None, "id": profile.id, "name": profile.name, **row}
+        for profile, value, row in scored
+        if value is None
+    ]
+    return rows
+
+
+def explain_view(session: Session, country: str, index: str) -> Report:
+    """How one index was built for one country, factor by factor."""
+    name = ALIASES.get(index, index)
+    profile = session.profile(country)
+    if f"indices.{name}" not in INDEX_FIELDS:
+        raise UnknownName("index", index, [*ALIASES, *(k.removeprefix("indices.") for k in INDEX_FIELDS)])
+    result = session.index(profile, name)
+    data = {"id": profile.id, "name": profile.name, **result.to_dict()}
+    data["literature"] = {
+        key: session.catalog.sources[key].title
+        for key in dict.fromkeys(k for c in result.components for k in c.literature)
+        if key in session.catalog.sources
+    }
+    return Report("explanation", data, session.meta())
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:

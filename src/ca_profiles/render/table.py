@@ -39,6 +39,8 @@ def render(result: Report | Rows, width: int = 100) -> RenderableType:
         return _matrix(result) if result.kind == "memberships" else _rows(result, width)
     if result.kind == "profile":
         return _profile(result.data)
+    if result.kind == "explanation":
+        return _explanation(result.data)
     return _rows(Rows(result.kind, result.kind, list(result.data), [result.data]), width)
 
 
@@ -120,6 +122,7 @@ def _profile(data: dict[str, Any]) -> RenderableType:
         ("succession", _succession),
         ("migration", _figure_section),
         ("china", _figure_section),
+        ("indices", _indices),
         ("gaps", _gaps),
     ):
         if section in data and data[section]:
@@ -265,7 +268,7 @@ def _succession(section: dict[str, Any]) -> RenderableType:
     if rules.get("successor"):
         grid.add_row("Successor", safe(rules["successor"]))
     for reset in rules.get("resets", []):
-        grid.add_row("Reset", safe(f"{reset['year']}: {reset.get('note') or ''}"))
+        grid.add_row("Reset", safe(f"{reset['year']} ({reset['kind']}): {reset.get('note') or ''}"))
     election = section.get("next_election")
     if election:
         when = election.get("date") or election.get("year")
@@ -283,3 +286,58 @@ def _gaps(gaps: list[dict[str, Any]]) -> Table:
     for gap in gaps:
         table.add_row(safe(gap["field"]), safe(gap["note"]))
     return table
+
+
+def _score(index: dict[str, Any]) -> str:
+    score = "no score" if index["score"] is None else f"{index['score']:.1f}"
+    return f"{score} / 100, {index['level']} (facts for {index['coverage']:.0%} of the weight)"
+
+
+def _indices(indices: dict[str, Any]) -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column(overflow="fold")
+    for index in indices.values():
+        missing = ", ".join(index["missing"])
+        table.add_row(
+            safe(index["label"]), safe(_score(index) + (f"; missing: {missing}" if missing else ""))
+        )
+    return table
+
+
+def _explanation(data: dict[str, Any]) -> RenderableType:
+    """Factor by factor: the fact read and its source, its 0–1 score, weight and contribution."""
+    title = f"{data['label']}: {data['name']}, {data['date']}"
+    table = Table(
+        title=safe(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_footer=True
+    )
+    table.add_column("factor", overflow="fold", footer="total")
+    table.add_column("fact read", overflow="fold")
+    table.add_column("source", overflow="fold")
+    table.add_column("0–1", justify="right", no_wrap=True)
+    table.add_column("weight", justify="right", no_wrap=True)
+    score = "—" if data["score"] is None else f"{data['score']:.1f}"
+    table.add_column("points", justify="right", no_wrap=True, footer=score)
+    for component in data["components"]:
+        read = component["treatment"] == "read"
+        table.add_row(
+            safe(component["label"]),
+            safe(component["reading"]),
+            safe(", ".join(component["sources"])),
+            safe("—" if component["score"] is None else f"{component['score']:.2f}"),
+            safe(f"{component['share']:.0%}" if component["score"] is not None else "—"),
+            safe(
+                f"{component['contribution']:.1f}"
+                if read or component["score"] is not None
+                else component["treatment"]
+            ),
+        )
+    notes = [Text(f"Level: {_score(data)}.")]
+    for component in data["components"]:
+        if component["treatment"] != "read":
+            notes.append(
+                safe(f"Missing: {component['label']}: {component['reading']} ({component['treatment']}).")
+            )
+    literature = "; ".join(f"{key}: {title}" for key, title in data["literature"].items())
+    notes.append(Text.assemble(("Literature: ", "bold"), safe(literature)))
+    return Group(table, *notes)

@@ -1,0 +1,61 @@
+"""Choosing the one figure a view shows from the figures of a field."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from .model import Figure, Figures, Profile, convert
+
+
+@dataclass
+class Pick:
+    """The one figure a cell shows, and the spread of the latest figure of every source."""
+
+    value: float
+    unit: str
+    year: int
+    source: str
+    rank: int | None
+    low: float
+    high: float
+    sources: int
+
+
+def _latest(figure: Figure) -> tuple[int, float]:
+    if figure.series:
+        year = max(figure.series)
+        return year, figure.series[year]
+    assert figure.year is not None and figure.value is not None  # a point figure has both
+    return figure.year, figure.value
+
+
+def pick(value: Figures | None, preferred: list[str], unit: str) -> Pick | None:
+    """The latest figure of the first preferred source that has one, else the latest of any.
+
+    Figures are expressed in ``unit``; those in a unit of another quantity (a share where an
+    amount is asked) are left out, since they cannot be ranked against the rest.
+    """
+    figures = [] if value is None else value if isinstance(value, list) else [value]
+    per_source: dict[str, tuple[int, float, Figure]] = {}
+    for figure in figures:
+        year, number = _latest(figure)
+        converted = convert(number, figure.unit, unit)
+        held = per_source.get(figure.source)
+        if converted is not None and (held is None or year > held[0]):
+            per_source[figure.source] = (year, converted, figure)
+    if not per_source:
+        return None
+    chosen = next((per_source[s] for s in preferred if s in per_source), None)
+    if chosen is None:
+        chosen = max(per_source.values(), key=lambda item: item[0])
+    year, number, figure = chosen
+    latest = [item[1] for item in per_source.values()]
+    return Pick(number, unit, year, figure.source, figure.rank, min(latest), max(latest), len(per_source))
+
+
+def field_value(profile: Profile, path: str) -> Any:
+    node: Any = profile
+    for part in path.split("."):
+        node = getattr(node, part, None)
+    return node

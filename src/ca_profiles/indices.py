@@ -1,0 +1,313 @@
+"""The two indices (design §5): facts read from a profile, scored by the rubric in methodology.yaml.
+
+A profile is read as it stood at a date (the caller cuts it with ``asof.as_of`` first); ages
+and tenures are counted to that date. A fact that cannot be read is never a silent zero: the
+factor is excluded (or given the rubric's assumed score) and the result says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .checks import as_date
+from .figures import field_value, pick
+from .model import FIELDS, Factor, IndexRubric, Leader, Methodology, Profile, When
+
+#: How the indices appear as fields (``rank indices.succession_risk``): path → label, description.
+INDEX_FIELDS: dict[str, tuple[str, str]] = {
+    "indices.succession_risk": ("Succession risk", "Score 0–100 from methodology.yaml; see `explain`"),
+    "indices.migration_dependence": ("Migration dependence", "Score 0–100 from methodology.yaml"),
+}
+#: Short names ``explain`` accepts for each index.
+ALIASES = {"succession": "succession_risk", "migration": "migration_dependence"}
+INSUFFICIENT = "insufficient data"
+_IRREGULAR = ("ousted", "coup")
+
+
+@dataclass
+class Fact:
+    """What a factor read: a number or a category, in words for people, with its sources."""
+
+    value: float | str | None
+    reading: str
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Context:
+    """What facts are read against: the date, and the preferred source of each figure field."""
+
+    date: dt.date
+    preferred: dict[str, list[str]]
+
+
+def head_of_state(profile: Profile) -> Leader | None:
+    """The head of state in office (of a profile already cut to a date): the latest open tenure."""
+    current = [
+        leader for leader in profile.succession.leaders if leader.until is None and not leader.parallel
+    ]
+    return current[-1] if current else None
+
+
+def _in_power_since(profile: Profile, leader: Leader) -> dt.date:
+    """Start of the leader's unbroken time in office: an acting spell that ran straight into
+    the full term counts (Tokayev from March 2019); a spell with someone else between does not."""
+    tenures = sorted(
+        (t for t in profile.succession.leaders if not t.parallel), key=lambda t: as_date(t.since)
+    )
+    start = as_date(leader.since)
+    for tenure in reversed(tenures):
+        if tenure.name == leader.name and tenure.until is not None and as_date(tenure.until) == start:
+            start = as_date(tenure.since)
+    return start
+
+
+def _age(born: When, on: dt.date) -> int:
+    if isinstance(born, int):
+        return on.year - born  # only the year is known: the age reached during that year
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _missing(reason: str) -> Fact:
+    return Fact(None, reason)
+
+
+def _gap(profile: Profile, path: str) -> bool:
+    return any(gap.field == path for gap in profile.gaps)
+
+
+def _leader_age(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    leader = head_of_state(profile)
+    if leader is None:
+        return _missing("no head of state in office recorded")
+    if leader.born is None:
+        return _missing(f"{leader.name}: year of birth not recorded")
+    age = _age(leader.born, ctx.date)
+    return Fact(age, f"{leader.name}, {age} (born {leader.born})", [leader.source])
+
+
+def _leader_tenure(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    leader = head_of_state(profile)
+    if leader is None:
+        return _missing("no head of state in office recorded")
+    since = _in_power_since(profile, leader)
+    years = round((ctx.date - since).days / 365.25, 1)
+    return Fact(years, f"{leader.name}, in power since {since.isoformat()}", [leader.source])
+
+
+def _binding_term_limit(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    rules = profile.succession.rules
+    if rules is None:
+        return _missing("no succession rules recorded")
+    sources = [rules.source] if rules.source else []
+    if rules.term_limit is None:
+        if _gap(profile, "succession.rules.term_limit"):
+            return _missing("term limit not found (listed under gaps)")
+        return Fact("no", "no term limit", sources)
+    leader = head_of_state(profile)
+    since = _in_power_since(profile, leader).year if leader else ctx.date.year
+    waived = [reset for reset in rules.resets if reset.kind == "lifted" and reset.year >= since]
+    if waived:
+        years = ", ".join(str(reset.year) for reset in waived)
+        reading = f"{rules.term_limit}-term limit waived for the incumbent ({years})"
+        return Fact("no", reading, sources + [reset.source for reset in waived])
+    return Fact("yes", f"limit of {rules.term_limit} term(s)", sources)
+
+
+def _constitutional_successor(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    rules = profile.succession.rules
+    if rules is None:
+        return _missing("no succession rules recorded")
+    sources = [rules.source] if rules.source else []
+    if rules.successor is None:
+        if _gap(profile, "succession.rules.successor"):
+            return _missing("constitutional successor not found (listed under gaps)")
+        return Fact("no", "no constitutional successor", sources)
+    return Fact("yes", rules.successor, sources)
+
+
+def _irregular_exits(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    leaders = profile.succession.leaders
+    if not leaders:
+        return _missing("no heads of state recorded")
+    exits = [leader for leader in leaders if leader.how_ended in _IRREGULAR]
+    listed = "; ".join(f"{leader.name} {as_date(leader.until or leader.since).year}" for leader in exits)
+    return Fact(len(exits), listed or "none", [leader.source for leader in exits])
+
+
+def _term_limit_resets(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    rules = profile.succession.rules
+    if rules is None:
+        return _missing("no succession rules recorded")
+    resets = [reset for reset in rules.resets if reset.kind != "other"]
+    listed = ", ".join(f"{reset.year} {reset.kind}" for reset in resets)
+    return Fact(len(resets), listed or "none", [reset.source for reset in resets])
+
+
+def _risk_factors(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    found = [
+        item
+        for item in profile.succession.risk_factors
+        if item.factor in factor.names and item.value is not False and item.value is not None
+    ]
+    if not found:
+        return Fact("no", "none recorded of: " + ", ".join(factor.names))
+    listed = "; ".join(f"{item.factor} ({item.year})" if item.year else item.factor for item in found)
+    return Fact("yes", listed, [item.source for item in found])
+
+
+def _figure(path: str) -> Callable[[Profile, Factor, Context], Fact]:
+    def read(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+        chosen = pick(field_value(profile, path), ctx.preferred.get(path, []), FIELDS[path][1])
+        if chosen is None:
+            return _missing(f"no {path} figure")
+        return Fact(chosen.value, f"{chosen.value:g} ({chosen.year})", [chosen.source])
+
+    return read
+
+
+def _migrants_share(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    abroad = pick(
+        profile.migration.migrants_abroad, ctx.preferred.get("migration.migrants_abroad", []), "persons"
+    )
+    people = pick(profile.population, ctx.preferred.get("population", []), "persons")
+    if abroad is None or people is None:
+        return _missing("no migrants_abroad figure" if abroad is None else "no population figure")
+    share = round(100 * abroad.value / people.value, 2)
+    reading = f"{abroad.value:,.0f} abroad ({abroad.year}) of {people.value:,.0f} ({people.year})"
+    return Fact(share, reading, [abroad.source, people.source])
+
+
+def _membership(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    spans = [span for span in profile.memberships if span.org in factor.orgs and span.until is None]
+    if not spans:
+        return Fact("none", "not a member or observer of " + ", ".join(factor.orgs))
+    best = max(spans, key=lambda span: factor.scores.get(span.status, 0.0))
+    return Fact(best.status, f"{best.org} {best.status} since {best.since}", [best.source])
+
+
+_FACTS: dict[str, Callable[[Profile, Factor, Context], Fact]] = {
+    "leader_age": _leader_age,
+    "leader_tenure": _leader_tenure,
+    "binding_term_limit": _binding_term_limit,
+    "constitutional_successor": _constitutional_successor,
+    "irregular_exits": _irregular_exits,
+    "term_limit_resets": _term_limit_resets,
+    "risk_factors": _risk_factors,
+    "remittances_pct_gdp": _figure("migration.remittances_pct_gdp"),
+    "russia_share": _figure("migration.russia_share"),
+    "migrants_abroad_pct_population": _migrants_share,
+    "membership": _membership,
+}
+
+
+def scale(factor: Factor, value: float | str) -> float:
+    """A fact mapped to 0–1 by the factor's curve (numbers) or its scores (categories)."""
+    if isinstance(value, str):
+        return factor.scores.get(value, 0.0)
+    points = factor.points
+    if value <= points[0][0]:
+        return points[0][1]
+    for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False):
+        if value <= x1:
+            return y0 + (y1 - y0) * (value - x0) / (x1 - x0)
+    return points[-1][1]
+
+
+@dataclass
+class Component:
+    """One factor of one country's index: what it read, how it scored, what it added."""
+
+    factor: str
+    label: str
+    fact: str
+    value: float | str | None
+    reading: str
+    sources: list[str]
+    #: "read", or what was done with a missing fact: "excluded" or "assumed".
+    treatment: str
+    score: float | None
+    weight: float
+    share: float
+    contribution: float
+    literature: list[str]
+
+
+@dataclass
+class IndexResult:
+    index: str
+    label: str
+    date: dt.date
+    score: float | None
+    level: str
+    coverage: float
+    min_coverage: float
+    components: list[Component]
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: the index with its score and each component with its contribution."""
+        return {
+            "index": self.index,
+            "label": self.label,
+            "date": self.date.isoformat(),
+            "score": self.score,
+            "level": self.level,
+            "coverage": self.coverage,
+            "min_coverage": self.min_coverage,
+            "components": [vars(component) for component in self.components],
+            "missing": [c.factor for c in self.components if c.treatment != "read"],
+        }
+
+
+def compute(profile: Profile, name: str, rubric: IndexRubric, ctx: Context) -> IndexResult:
+    """The index ``name`` of ``profile``: every factor's fact, score and contribution."""
+    read: list[tuple[Factor, Fact, str, float | None]] = []
+    for factor in rubric.factors:
+        fact = _FACTS[factor.fact](profile, factor, ctx)
+        if fact.value is not None:
+            read.append((factor, fact, "read", scale(factor, fact.value)))
+        elif factor.missing == "assume" and factor.assume is not None:
+            read.append((factor, fact, "assumed", factor.assume))
+        else:
+            read.append((factor, fact, "excluded", None))
+    counted = sum(factor.weight for factor, _, _, score in read if score is not None)
+    total = sum(factor.weight for factor in rubric.factors)
+    coverage = sum(factor.weight for factor, _, how, _ in read if how == "read") / total if total else 0.0
+    components = [
+        Component(
+            factor=factor.id,
+            label=factor.label,
+            fact=factor.fact,
+            value=fact.value,
+            reading=fact.reading,
+            sources=fact.sources,
+            treatment=how,
+            score=score,
+            weight=factor.weight,
+            share=factor.weight / counted if score is not None and counted else 0.0,
+            contribution=100 * factor.weight * score / counted if score is not None and counted else 0.0,
+            literature=factor.sources,
+        )
+        for factor, fact, how, score in read
+    ]
+    score = sum(c.contribution for c in components) if counted else None
+    level = _level(rubric, score, coverage)
+    return IndexResult(name, rubric.label, ctx.date, score, level, coverage, rubric.min_coverage, components)
+
+
+def _level(rubric: IndexRubric, score: float | None, coverage: float) -> str:
+    if score is None or coverage < rubric.min_coverage:
+        return INSUFFICIENT
+    levels = rubric.levels
+    if score >= levels.very_high:
+        return "very high"
+    if score >= levels.high:
+        return "high"
+    return "moderate" if score >= levels.moderate else "low"
+
+
+def compute_all(profile: Profile, methodology: Methodology, ctx: Context) -> dict[str, IndexResult]:
+    return {name: compute(profile, name, rubric, ctx) for name, rubric in methodology.indices.items()}
