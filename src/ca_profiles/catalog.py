@@ -7,16 +7,20 @@ import difflib
 import os
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 
-from . import checks
+import msgspec
+
+from . import cache, checks
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
 from .model import Methodology, Organization, Organizations, Profile, Release, Source, Sources
 
 _FOLD = re.compile(r"[\s\-_'’‘ʻʼ`.,()]+")
+T = TypeVar("T")
 
 
 def normalize(name: str) -> str:
@@ -35,6 +39,15 @@ def display(path: Path) -> str:
     return str(path) if relative.startswith("..") else relative
 
 
+class _Names(msgspec.Struct, array_like=True):
+    """What the name index keeps of one profile file: every name it answers to, normalized,
+    or the problems that keep it from being read (a bad file stays bad until it changes)."""
+
+    stamp: cache.Stamp
+    names: list[str]
+    problems: list[Problem]
+
+
 @dataclass
 class Catalog:
     """The data of one run. Profiles are read lazily; a bad one is reported, not fatal."""
@@ -42,17 +55,21 @@ class Catalog:
     roots: list[Path]
     files: dict[str, Path] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-    _loaded: dict[str, tuple[Profile, Document] | None] = field(default_factory=dict)
+    _loaded: dict[str, Profile | None] = field(default_factory=dict)
+    #: The profile files of each data folder, for the folder's name index.
+    _folders: dict[Path, list[Path]] = field(default_factory=dict)
 
     @classmethod
     def open(cls, data_dirs: list[Path] | None = None) -> Catalog:
         catalog = cls(data_roots(data_dirs))
         for root in catalog.roots:
+            paths = catalog._folders.setdefault(root, [])
             for path, problem in profile_files(root):
                 if problem is not None:
                     catalog.problems.append(problem)
                 else:
                     catalog.files[path.stem] = path
+                    paths.append(path)
         return catalog
 
     # --- profiles ---------------------------------------------------------------------------
@@ -61,10 +78,23 @@ class Catalog:
     def ids(self) -> list[str]:
         return sorted(self.files)
 
-    def _load(self, id: str) -> tuple[Profile, Document] | None:
+    def _decode(self, path: Path, type_: type[T]) -> T:
+        """A data file as ``type_``: from the cache while the file is unchanged, else parsed."""
+        try:
+            stamp = cache.stamp(path)
+        except OSError:
+            stamp = None  # the parser says what is wrong with it
+        if stamp and (cached := cache.load("files", path, stamp, type_)) is not None:
+            return cached
+        value = load(path, type_, display(path))[0]
+        if stamp:
+            cache.store("files", path, stamp, value)
+        return value
+
+    def _load(self, id: str) -> Profile | None:
         if id not in self._loaded:
             try:
-                self._loaded[id] = load(self.files[id], Profile, display(self.files[id]))
+                self._loaded[id] = self._decode(self.files[id], Profile)
             except InvalidData as exc:
                 self.problems += exc.problems
                 self._loaded[id] = None
@@ -75,7 +105,7 @@ class Catalog:
         loaded = self._load(id)
         if loaded is None:
             raise InvalidData([p for p in self.problems if p.file == display(self.files[id])])
-        return loaded[0]
+        return loaded
 
     def lookup(self, name: str) -> Profile:
         """The profile a user's name for a country refers to."""
@@ -84,19 +114,55 @@ class Catalog:
     def profiles(self) -> list[Profile]:
         """Every profile that reads cleanly, in id order; problems are kept in ``problems``."""
         loaded = (self._load(id) for id in self.ids)
-        return [item[0] for item in loaded if item is not None]
+        return [profile for profile in loaded if profile is not None]
 
     # --- names ------------------------------------------------------------------------------
 
     @cached_property
     def _names(self) -> dict[str, set[str]]:
+        """Normalized name → ids, from each data folder's index rather than every profile."""
+        entries: dict[str, _Names] = {}
+        for root, paths in self._folders.items():
+            index = self._index(root, paths)
+            entries.update((str(path), index[path.name]) for path in paths)
         names: dict[str, set[str]] = {}
         for id in self.ids:
-            names.setdefault(normalize(id), set()).add(id)
-        for profile in self.profiles():
-            for name in (profile.name, profile.official_name, profile.iso2, profile.iso3, *profile.aliases):
-                names.setdefault(normalize(name), set()).add(profile.id)
+            path = self.files[id]
+            entry = entries[str(path)]
+            if entry.problems and id not in self._loaded:
+                self.problems += [replace(problem, file=display(path)) for problem in entry.problems]
+                self._loaded[id] = None
+            for name in entry.names:
+                names.setdefault(name, set()).add(id)
         return names
+
+    def _index(self, root: Path, paths: list[Path]) -> dict[str, _Names]:
+        """The names of a data folder's profiles by file name; only changed files are read."""
+        known = cache.load("names", root, (), dict[str, _Names]) or {}
+        index: dict[str, _Names] = {}
+        for path in paths:
+            try:
+                stamp = cache.stamp(path)
+            except OSError:
+                stamp = ()
+            entry = known.get(path.name)
+            if not stamp or entry is None or entry.stamp != stamp:
+                entry = self._names_of(path, stamp)
+            index[path.name] = entry
+        if index != known:
+            cache.store("names", root, (), index)
+        return index
+
+    def _names_of(self, path: Path, stamp: cache.Stamp) -> _Names:
+        names = [normalize(path.stem)]
+        try:
+            profile = self._decode(path, Profile)
+        except InvalidData as exc:
+            return _Names(stamp, names, exc.problems)
+        if self.files[path.stem] == path:  # not a profile that a later folder replaces
+            self._loaded[path.stem] = profile
+        labels = (profile.name, profile.official_name, profile.iso2, profile.iso3, *profile.aliases)
+        return _Names(stamp, names + [normalize(label) for label in labels], [])
 
     def resolve(self, name: str) -> str:
         """A country id from any of its names; unknown and ambiguous names are errors."""
@@ -122,7 +188,7 @@ class Catalog:
         """``sources.yaml`` of every layer merged: later layers add and replace entries."""
         merged = Sources()
         for path in self._shared("sources.yaml"):
-            layer, _ = load(path, Sources, display(path))
+            layer = self._decode(path, Sources)
             merged.release = layer.release or merged.release
             merged.preferred = {**merged.preferred, **layer.preferred}
             merged.sources = {**merged.sources, **layer.sources}
@@ -140,7 +206,7 @@ class Catalog:
     def organizations(self) -> dict[str, Organization]:
         merged: dict[str, Organization] = {}
         for path in self._shared("organizations.yaml"):
-            layer, _ = load(path, Organizations, display(path))
+            layer = self._decode(path, Organizations)
             merged.update((org.id, org) for org in layer.organizations)
         return merged
 
@@ -151,7 +217,7 @@ class Catalog:
         if not layers:
             raise UsageError("no methodology.yaml in any data folder")
         path = layers[-1]
-        return load(path, Methodology, display(path))[0]
+        return self._decode(path, Methodology)
 
 
 _SHARED = {"sources.yaml": Sources, "organizations.yaml": Organizations, "methodology.yaml": Methodology}

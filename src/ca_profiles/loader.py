@@ -13,12 +13,10 @@ import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
 import msgspec
-import yaml
 
 from .errors import InvalidData, Problem, UsageError
 
@@ -38,8 +36,6 @@ _SCALAR_CONSTRUCTORS = {
     "tag:yaml.org,2002:null": "construct_yaml_null",
     "tag:yaml.org,2002:timestamp": "construct_yaml_timestamp",
 }
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_constructor = yaml.constructor.SafeConstructor()
 
 Key = str | int
 KeyPath = tuple[Key, ...]
@@ -100,6 +96,9 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
 
 
 def parse_yaml(raw: bytes, file: str) -> Document:
+    # PyYAML is imported here, by the runs that parse: a run served by the cache never needs it.
+    import yaml
+
     if len(raw) > MAX_BYTES:
         raise InvalidData([Problem(file, 1, 1, "", f"file is {len(raw):,} bytes; the limit is 1 MiB")])
     try:
@@ -117,7 +116,7 @@ def parse_yaml(raw: bytes, file: str) -> Document:
         column = offset - (text.rfind("\n", 0, offset) + 1) + 1
         raise InvalidData([Problem(file, line, column, "", "NUL byte in file")])
     doc = Document(file, None)
-    loader = _Loader(text)
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         doc.data = _build(loader, doc)
     except yaml.MarkedYAMLError as exc:
@@ -133,6 +132,9 @@ def parse_yaml(raw: bytes, file: str) -> Document:
 
 def _build(loader: Any, doc: Document) -> Any:
     """Turn the parser's events into Python data, recording marks, refusing what we do not read."""
+    import yaml
+
+    constructor = yaml.constructor.SafeConstructor()
     file = doc.file
     # Each open collection: [container, path, pending key (mappings), key mark].
     stack: list[list[Any]] = []
@@ -201,7 +203,7 @@ def _build(loader: Any, doc: Document) -> Any:
             method = _SCALAR_CONSTRUCTORS.get(tag, "construct_yaml_str")
             node = yaml.ScalarNode(tag, event.value, style=event.style)
             try:
-                value = getattr(_constructor, method)(node)
+                value = getattr(constructor, method)(node)
             except (ValueError, OverflowError) as exc:
                 raise _fail(file, mark, f"cannot read {event.value!r}: {exc}", child_path()) from None
             place(value, mark)
@@ -340,7 +342,7 @@ def load(path: Path, type_: type[T], display: str | None = None) -> tuple[T, Doc
 
 def bundled_root() -> Path:
     """The bundled ``data/``: inside the installed package, or at the top of a source checkout."""
-    packaged = Path(str(resources.files("ca_profiles"))) / "data"
+    packaged = Path(__file__).parent / "data"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parents[2] / "data"
@@ -363,13 +365,22 @@ def profile_files(root: Path) -> Iterator[tuple[Path, Problem | None]]:
     if not countries.is_dir():
         return
     inside = countries.resolve()
-    for path in sorted(countries.glob("*.yaml")):
-        try:
-            target = path.resolve()
-        except OSError as exc:
-            yield path, Problem(str(path), 1, 1, "", f"cannot read file: {exc.strerror}")
-            continue
-        if path.is_symlink() and not target.is_relative_to(inside):
-            yield path, Problem(str(path), 1, 1, "", "link points outside the data folder")
-            continue
+    # scandir knows which entries are links without a system call for each of them.
+    try:
+        with os.scandir(countries) as listing:
+            entries = sorted((e for e in listing if e.name.endswith(".yaml")), key=lambda e: e.name)
+    except OSError as exc:
+        yield countries, Problem(str(countries), 1, 1, "", f"cannot read folder: {exc.strerror}")
+        return
+    for entry in entries:
+        path = countries / entry.name
+        if entry.is_symlink():
+            try:
+                target = path.resolve()
+            except (OSError, RuntimeError):  # RuntimeError: a loop of links (before Python 3.13)
+                yield path, Problem(str(path), 1, 1, "", "link cannot be followed")
+                continue
+            if not target.is_relative_to(inside):
+                yield path, Problem(str(path), 1, 1, "", "link points outside the data folder")
+                continue
         yield path, None

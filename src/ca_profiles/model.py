@@ -4,7 +4,9 @@ Everything a data file may hold is declared here; unknown keys are errors. Check
 several records or files (sources resolve, spans do not overlap) live in ``checks.py``.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations`: msgspec reads these annotations on every run to
+# build its decoders, and evaluating them from strings would take a few milliseconds of the
+# start-up budget (design §8).
 
 import datetime as dt
 import math

@@ -1,0 +1,126 @@
+"""A cache of decoded data files, so that a run need not parse YAML it has read before.
+
+Entries live under ``$CA_PROFILES_CACHE``, else ``$XDG_CACHE_HOME/ca-profiles``, else
+``~/.cache/ca-profiles``, as msgpack, one file per entry, each stamped with what it was built
+from: the data file's :func:`stamp` and the code that decoded it. The cache is never required:
+an entry that is missing, stale, corrupt or unreadable is a miss, and a cache folder that
+cannot be written is simply not written (the tool then parses every time). A file that fails
+to decode is never stored as decoded data, and ``validate`` never reads the cache.
+"""
+
+from __future__ import annotations
+
+import os
+import zlib
+from contextlib import suppress
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
+
+import msgspec
+
+from . import __version__
+
+T = TypeVar("T")
+#: What an entry was built from: a file's :func:`stamp`, or () where the entry checks itself.
+Stamp = tuple[int, ...]
+
+
+class _Entry(msgspec.Struct, array_like=True):
+    code: str
+    key: str
+    stamp: Stamp
+    payload: msgspec.Raw
+
+
+def folder() -> Path | None:
+    """Where entries live; None where no home folder can be found."""
+    env = os.environ
+    return _folder(env.get("CA_PROFILES_CACHE"), env.get("XDG_CACHE_HOME"), env.get("HOME"))
+
+
+@cache
+def _folder(chosen: str | None, xdg: str | None, home: str | None) -> Path | None:
+    # Keyed by the variables it reads: asked once per file, and tests change them.
+    if chosen:
+        return Path(chosen)
+    if xdg and os.path.isabs(xdg):  # the XDG rule: a relative value is ignored
+        return Path(xdg) / "ca-profiles"
+    try:
+        return Path.home() / ".cache" / "ca-profiles"
+    except RuntimeError:
+        return None
+
+
+def stamp(path: Path) -> Stamp:
+    """What changes whenever a file's content may have: its inode, modification and change
+    times and size. The change time also moves on ``chmod``, so a file made unreadable is
+    read again (and reported) rather than served from the cache. Take it before reading the
+    file: a change made while it is read then leaves an entry the next run sees as stale."""
+    info = path.stat()
+    return (info.st_ino, info.st_mtime_ns, info.st_ctime_ns, info.st_size)
+
+
+@cache
+def _code() -> str:
+    # Entries from another version, or from an edited model or loader, are stale: what a file
+    # decodes to depends on them.
+    here = Path(__file__).parent
+    parts = [__version__, *(str(stamp(here / name)) for name in ("model.py", "loader.py"))]
+    return ";".join(parts)
+
+
+def _place(kind: str, key: str) -> Path | None:
+    root = folder()
+    if root is None:
+        return None
+    # 64 bits of checksum name the file (hashlib costs more to import than a run of the tool
+    # can spare); the key inside an entry is what is checked, so a clash is only a miss.
+    raw = key.encode(errors="surrogateescape")
+    return root / kind / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.msgpack"
+
+
+def load(kind: str, key: Path, stamp: Stamp, type_: type[T]) -> T | None:
+    """The value stored for ``key`` with this ``stamp``; None on any miss."""
+    name = str(key.absolute())
+    place = _place(kind, name)
+    if place is None:
+        return None
+    try:
+        entry = msgspec.msgpack.decode(place.read_bytes(), type=_Entry)
+        if (entry.code, entry.key, entry.stamp) != (_code(), name, stamp):
+            return None
+        return msgspec.msgpack.decode(entry.payload, type=type_)
+    except (OSError, msgspec.MsgspecError):
+        return None
+
+
+def store(kind: str, key: Path, stamp: Stamp, value: Any) -> None:
+    """Keep ``value`` for ``key``; silently nothing where the cache cannot be written."""
+    name = str(key.absolute())
+    place = _place(kind, name)
+    if place is None:
+        return
+    payload = msgspec.Raw(msgspec.msgpack.encode(value))
+    data = msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload))
+    try:
+        write_atomic(place, data)
+    except OSError:
+        pass
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` whole or not at all: into a temporary file beside it, then
+    renamed over it, so that a reader (or an interrupted run) never sees half a file."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        with suppress(OSError):
+            os.unlink(temporary)
+        raise
