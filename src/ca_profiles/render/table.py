@@ -13,6 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ca_profiles.model import UNITS
+from ca_profiles.render.grid import Grid
 from ca_profiles.views import Report, Rows, figures_of, format_number, sparkline
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -28,9 +29,17 @@ def _label(name: str) -> str:
     return name.replace("_", " ")
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        # rich would exit 1 here, which we use for invalid data: let the CLI end it as it
+        # ends every closed pipe.
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def show(result: Report | Rows) -> None:
     """Print a result for people on stdout (the one place tables are printed)."""
-    console = Console()
+    console = _Console()
     console.print(render(result, console.width))
 
 
@@ -44,10 +53,10 @@ def render(result: Report | Rows, width: int = 100) -> RenderableType:
     return _rows(Rows(result.kind, result.kind, list(result.data), [result.data]), width)
 
 
-def _rows(result: Rows, width: int) -> Table:
+def _rows(result: Rows, width: int) -> Grid:
     """Any tabular result: numbers right-aligned and never wrapped; bars beside compared numbers."""
     columns = result.people or result.columns
-    table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+    table = Grid(safe(result.title))
     numeric = {c for c in columns if any(isinstance(r.get(c), int | float) for r in result.rows)}
     numeric -= {"position", "year", "sources", "world_rank"}
     bars = result.kind == "compare"
@@ -64,9 +73,9 @@ def _rows(result: Rows, width: int) -> Table:
         widths = {c: max(3, w * room // sum(widths.values())) for c, w in widths.items()}
     for column in columns:
         justify: Literal["left", "right"] = "right" if column in numeric else "left"
-        table.add_column(_label(column), justify=justify, overflow="fold", min_width=widths[column])
+        table.add_column(_label(column), justify=justify, min_width=widths[column])
     for row in result.rows:
-        cells: list[RenderableType] = []
+        cells: list[Text] = []
         top = max((abs(v) for c, v in row.items() if c in numeric and isinstance(v, int | float)), default=0)
         for column in columns:
             value = row.get(column)
@@ -131,9 +140,9 @@ def _profile(data: dict[str, Any]) -> RenderableType:
 
 
 def _identity(data: dict[str, Any]) -> RenderableType:
-    grid = Table.grid(padding=(0, 2))
+    grid = Grid(header=False, gap=2)
     grid.add_column(style="bold")
-    grid.add_column(overflow="fold")
+    grid.add_column()
     grid.add_row("Official name", safe(data["official_name"]))
     grid.add_row("ISO 3166", safe(f"{data['iso2']} / {data['iso3']}"))
     if data.get("capital"):
@@ -165,13 +174,13 @@ def _figure_section(section: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _figures_table(fields: dict[str, Any], prefix: str = "") -> Table:
-    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
-    table.add_column("Field", style="bold", overflow="fold")
+def _figures_table(fields: dict[str, Any], prefix: str = "") -> Grid:
+    table = Grid()
+    table.add_column("Field", style="bold")
     table.add_column("Value", justify="right", no_wrap=True)
-    table.add_column("Unit", overflow="fold")
-    table.add_column("Year", overflow="fold")
-    table.add_column("Source", overflow="fold")
+    table.add_column("Unit")
+    table.add_column("Year")
+    table.add_column("Source")
     table.add_column("Rank", justify="right")
     for key, value in fields.items():
         figures = figures_of(value)
@@ -209,10 +218,10 @@ def _figure_cells(figure: dict[str, Any]) -> list[Text]:
     return [safe(format_number(figure["value"])), unit, safe(figure["year"]), safe(figure["source"]), rank]
 
 
-def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Grid:
+    table = Grid(title)
     for column in ("Name", "Status", "Year", "Capacity", "Source"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column)
     for row in rows:
         capacity = figures_of(row.get("capacity"))
         cap = f"{format_number(capacity[0]['value'])} {UNITS[capacity[0]['unit']]}" if capacity else ""
@@ -227,10 +236,10 @@ def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Table:
     return table
 
 
-def _memberships(spans: list[dict[str, Any]]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+def _memberships(spans: list[dict[str, Any]]) -> Grid:
+    table = Grid()
     for column in ("Organisation", "Status", "Since", "Until", "Source"):
-        table.add_column(column, overflow="fold")
+        table.add_column(column)
     for span in sorted(spans, key=lambda s: (s["org"], str(s["since"]))):
         table.add_row(
             safe(span["org"]),
@@ -243,9 +252,9 @@ def _memberships(spans: list[dict[str, Any]]) -> Table:
 
 
 def _succession(section: dict[str, Any]) -> RenderableType:
-    leaders = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    leaders = Grid()
     for column in ("Head of state", "Title", "Since", "Until", "How it ended"):
-        leaders.add_column(column, overflow="fold")
+        leaders.add_column(column)
     for leader in section.get("leaders", []):
         name = leader["name"] + (" (acting)" if leader.get("acting") else "")
         name += " (parallel claim)" if leader.get("parallel") else ""
@@ -258,9 +267,9 @@ def _succession(section: dict[str, Any]) -> RenderableType:
         )
     parts: list[RenderableType] = [leaders]
     rules = section.get("rules") or {}
-    grid = Table.grid(padding=(0, 2))
+    grid = Grid(header=False, gap=2)
     grid.add_column(style="bold")
-    grid.add_column(overflow="fold")
+    grid.add_column()
     if rules.get("term_years"):
         grid.add_row("Term", safe(f"{rules['term_years']} years"))
     if rules.get("term_limit"):
@@ -279,10 +288,10 @@ def _succession(section: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _gaps(gaps: list[dict[str, Any]]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    table.add_column("Field", style="bold", overflow="fold")
-    table.add_column("Why it is missing", overflow="fold")
+def _gaps(gaps: list[dict[str, Any]]) -> Grid:
+    table = Grid()
+    table.add_column("Field", style="bold")
+    table.add_column("Why it is missing")
     for gap in gaps:
         table.add_row(safe(gap["field"]), safe(gap["note"]))
     return table
@@ -293,10 +302,10 @@ def _score(index: dict[str, Any]) -> str:
     return f"{score} / 100, {index['level']} (facts for {index['coverage']:.0%} of the weight)"
 
 
-def _indices(indices: dict[str, Any]) -> Table:
-    table = Table.grid(padding=(0, 2))
+def _indices(indices: dict[str, Any]) -> Grid:
+    table = Grid(header=False, gap=2)
     table.add_column(style="bold")
-    table.add_column(overflow="fold")
+    table.add_column()
     for index in indices.values():
         missing = ", ".join(index["missing"])
         table.add_row(
