@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import ATLANTIS
 from typer.testing import CliRunner
 
 from ca_profiles import cache
@@ -16,20 +17,9 @@ from ca_profiles.errors import ExitStatus
 from ca_profiles.loader import bundled_root, load
 from ca_profiles.model import Profile
 
-ATLANTIS = (
-    "id: atlantis\nname: Atlantis\nofficial_name: Republic of Atlantis\niso2: AX\niso3: ATL\n"
-    "aliases: [Poseidonia]\n"
-)
-
 
 def entries(folder: Path) -> list[Path]:
     return sorted(folder.rglob("*.msgpack"))
-
-
-def user_folder(tmp_path: Path, text: str = ATLANTIS) -> Path:
-    (tmp_path / "data" / "countries").mkdir(parents=True)
-    (tmp_path / "data" / "countries" / "atlantis.yaml").write_text(text)
-    return tmp_path / "data"
 
 
 @pytest.mark.parametrize("path", sorted((bundled_root() / "countries").glob("*.yaml")), ids=lambda p: p.stem)
@@ -60,8 +50,8 @@ def test_a_run_served_by_the_cache_imports_neither_yaml_nor_rich(tmp_path: Path)
     assert "yaml" not in imported and "rich" not in imported and "pydantic" not in imported
 
 
-def test_an_edited_file_is_read_again(runner: CliRunner, tmp_path: Path) -> None:
-    data = user_folder(tmp_path)
+def test_an_edited_file_is_read_again(runner: CliRunner, user_data: Path) -> None:
+    data = user_data
     assert runner.invoke(app, ["show", "Poseidonia", "--json", "--data-dir", str(data)]).exit_code == 0
     path = data / "countries" / "atlantis.yaml"
     info = path.stat()
@@ -75,8 +65,8 @@ def test_an_edited_file_is_read_again(runner: CliRunner, tmp_path: Path) -> None
     assert gone.exit_code == ExitStatus.USAGE
 
 
-def test_added_and_removed_files_change_the_names(runner: CliRunner, tmp_path: Path) -> None:
-    data = user_folder(tmp_path)
+def test_added_and_removed_files_change_the_names(runner: CliRunner, user_data: Path) -> None:
+    data = user_data
     assert runner.invoke(app, ["show", "Poseidonia", "--data-dir", str(data)]).exit_code == 0
     (data / "countries" / "lemuria.yaml").write_text(
         ATLANTIS.replace("atlantis", "lemuria").replace("Atlantis", "Lemuria").replace("Poseidonia", "Mu")
@@ -108,8 +98,9 @@ def test_a_cache_folder_that_cannot_be_made_is_no_cache(runner: CliRunner, tmp_p
     assert [p.name for p in tmp_path.iterdir()] == ["file"]
 
 
-def test_a_bad_file_is_never_cached_as_good(runner: CliRunner, tmp_path: Path, cache_dir: Path) -> None:
-    data = user_folder(tmp_path, ATLANTIS + "capital: [\n")
+def test_a_bad_file_is_never_cached_as_good(runner: CliRunner, user_data: Path) -> None:
+    data = user_data
+    (data / "countries" / "atlantis.yaml").write_text(ATLANTIS + "capital: [\n")
     broken = display(data / "countries" / "atlantis.yaml")
     for _ in range(2):
         result = runner.invoke(app, ["show", "Qazaqstan", "--json", "--data-dir", str(data)])
@@ -121,12 +112,13 @@ def test_a_bad_file_is_never_cached_as_good(runner: CliRunner, tmp_path: Path, c
     assert cache.load("files", path, cache.stamp(path), Profile) is None
 
 
-def test_validate_reads_the_files_not_the_cache(runner: CliRunner, tmp_path: Path) -> None:
-    data = user_folder(tmp_path, ATLANTIS + "capitol: Atlantis\n")
+def test_validate_reads_the_files_not_the_cache(runner: CliRunner, user_data: Path) -> None:
+    data = user_data
     path = data / "countries" / "atlantis.yaml"
+    good = load(path, Profile)[0]
+    path.write_text(ATLANTIS + "capitol: Atlantis\n")
     # An entry that calls the bad file good (as a stale or forged entry would): show believes
     # it, validate does not.
-    good = load(user_folder(tmp_path / "good") / "countries" / "atlantis.yaml", Profile)[0]
     cache.store("files", path, cache.stamp(path), good)
     assert runner.invoke(app, ["show", "atlantis", "--json", "--data-dir", str(data)]).exit_code == 0
     result = runner.invoke(app, ["validate", str(data)])

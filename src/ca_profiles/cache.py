@@ -101,11 +101,10 @@ def store(kind: str, key: Path, stamp: Stamp, value: Any) -> None:
     place = _place(kind, name)
     if place is None:
         return
-    payload = msgspec.Raw(msgspec.msgpack.encode(value))
-    data = msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload))
     try:
-        write_atomic(place, data)
-    except OSError:
+        payload = msgspec.Raw(msgspec.msgpack.encode(value))
+        write_atomic(place, msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload)))
+    except (OSError, OverflowError, msgspec.EncodeError):
         pass
 
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import typer
 
 from . import __version__
-from .errors import CaProfilesError, ExitStatus
+from .errors import CaProfilesError, ExitStatus, printable
 from .render.formats import OutputFormat
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ DataDirOption = Annotated[
 
 
 def _fail(message: str, status: int) -> typer.Exit:
-    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.write(f"Error: {printable(message)}\n")
     return typer.Exit(status)
 
 

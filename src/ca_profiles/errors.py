@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import IntEnum, unique
 
@@ -12,6 +13,24 @@ class ExitStatus(IntEnum):
     INVALID_DATA = 1
     USAGE = 2
     INTERRUPTED = 130
+
+
+#: Characters that act on a terminal rather than show: C0 and C1 controls (escape sequences,
+#: bell, carriage return, 8-bit CSI) and the bidirectional overrides that reorder a line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str, *, newlines: bool = False) -> str:
+    """Text read from a data file as it may reach a terminal: every control character shown
+    as an escape (``\\x1b``) rather than sent; line breaks kept only where ``newlines``."""
+    pattern = _CONTROL_BUT_NEWLINE if newlines else _CONTROL
+    return pattern.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match[0])
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 class CaProfilesError(Exception):
@@ -29,6 +48,12 @@ class Problem:
     column: int
     path: str
     message: str
+
+    def __post_init__(self) -> None:
+        # A problem quotes names, keys and values from the file: it is printed on one line,
+        # and nothing in it may act on the terminal.
+        for name in ("file", "path", "message"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}:{self.column}"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +24,10 @@ from .errors import InvalidData, Problem, UsageError
 MAX_BYTES = 1024 * 1024
 #: Deep enough for every file the model describes (a figure in a list in a plant in a list…).
 MAX_DEPTH = 12
+#: Values (scalars and collections) in one file. The bundled files hold 20 to 30 bytes per
+#: value, so real data reaches the 1 MiB limit first; a file of bare one-character values
+#: could hold ten times as many and take many seconds to read.
+MAX_NODES = 50_000
 
 #: The tags of plain YAML data; any other tag (``!!python/object``, ``!custom``) is refused.
 _STANDARD_TAGS = frozenset(
@@ -86,10 +91,19 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     """Read one YAML file strictly; raise :class:`InvalidData` on the first problem."""
     file = display or str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise InvalidData([Problem(file, 1, 1, "", f"file is {size:,} bytes; the limit is 1 MiB")])
-        raw = path.read_bytes()
+        # Without O_NONBLOCK, opening a named pipe waits for a writer that may never come.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):
+                raise InvalidData([Problem(file, 1, 1, "", "not a regular file")])
+            if info.st_size > MAX_BYTES:
+                message = f"file is {info.st_size:,} bytes; the limit is 1 MiB"
+                raise InvalidData([Problem(file, 1, 1, "", message)])
+            with open(fd, "rb", closefd=False) as stream:
+                raw = stream.read(MAX_BYTES + 1)  # a file that grew since is caught by parse_yaml
+        finally:
+            os.close(fd)
     except OSError as exc:
         raise InvalidData([Problem(file, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
     return parse_yaml(raw, file)
@@ -111,10 +125,7 @@ def parse_yaml(raw: bytes, file: str) -> Document:
     # A byte-order mark is valid UTF-8 that some editors add; it carries no data.
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
-        offset = text.index("\x00")
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise InvalidData([Problem(file, line, column, "", "NUL byte in file")])
+        raise InvalidData([Problem(file, *_locate(text, text.index("\x00")), "", "NUL byte in file")])
     doc = Document(file, None)
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
@@ -123,11 +134,23 @@ def parse_yaml(raw: bytes, file: str) -> Document:
         mark = exc.problem_mark or exc.context_mark
         problem = ": ".join(p for p in (exc.context, exc.problem) if p)
         raise _fail(file, mark, problem or "invalid YAML") from None
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow in a file (a raw escape or control character); the
+        # parsers count its position differently, but it is the first such character.
+        character = chr(exc.character) if isinstance(exc.character, int) else ""
+        where = _locate(text, text.find(character)) if character else (1, 1)
+        message = f"character {character!r} is not allowed in YAML (escape it in double quotes)"
+        raise InvalidData([Problem(file, *where, "", message)]) from None
     except yaml.YAMLError as exc:
         raise InvalidData([Problem(file, 1, 1, "", f"invalid YAML: {exc}")]) from None
     finally:
         loader.dispose()
     return doc
+
+
+def _locate(text: str, offset: int) -> tuple[int, int]:
+    """Line and column, 1-based, of a character of ``text``."""
+    return text.count("\n", 0, offset) + 1, offset - (text.rfind("\n", 0, offset) + 1) + 1
 
 
 def _build(loader: Any, doc: Document) -> Any:
@@ -176,50 +199,66 @@ def _build(loader: Any, doc: Document) -> Any:
         container, path = frame[0], frame[1]
         return (*path, len(container)) if isinstance(container, list) else (*path, frame[2])
 
+    construct = {tag: getattr(constructor, method) for tag, method in _SCALAR_CONSTRUCTORS.items()}
+    starts = {yaml.MappingStartEvent: dict, yaml.SequenceStartEvent: list}
+    ends = {yaml.MappingEndEvent, yaml.SequenceEndEvent}
+    nodes = 0
+    # Events are told apart by exact type, most frequent first: this loop runs once per value.
     while loader.check_event():
         event = loader.get_event()
-        mark = event.start_mark
-        if isinstance(event, yaml.DocumentStartEvent):
-            documents += 1
-            if documents > 1:
-                raise _fail(file, mark, "more than one YAML document in the file")
+        kind = type(event)
+        if kind in ends:
+            stack.pop()
             continue
-        if isinstance(event, yaml.AliasEvent):
-            raise _fail(file, mark, f"alias *{event.anchor} is not allowed", child_path())
-        if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+        mark = event.start_mark
+        if kind is yaml.ScalarEvent or kind in starts:
+            nodes += 1
+            if nodes > MAX_NODES:
+                raise _fail(file, mark, f"more than {MAX_NODES:,} values in one file", child_path())
             if event.anchor is not None:
                 raise _fail(file, mark, f"anchor &{event.anchor} is not allowed", child_path())
             tag = event.tag
             if tag is not None and tag != "!" and tag not in _STANDARD_TAGS:
                 shown = tag.replace("tag:yaml.org,2002:", "!!")
                 raise _fail(file, mark, f"tag {shown!r} is not allowed", child_path())
-        if isinstance(event, yaml.ScalarEvent):
+        if kind is yaml.ScalarEvent:
             if event.tag in _SCALAR_CONSTRUCTORS:
                 tag = event.tag
             elif event.tag == "!" or event.tag is not None:
-                tag = "tag:yaml.org,2002:str"
+                tag = _STR
             else:
                 tag = loader.resolve(yaml.ScalarNode, event.value, event.implicit)
-            method = _SCALAR_CONSTRUCTORS.get(tag, "construct_yaml_str")
-            node = yaml.ScalarNode(tag, event.value, style=event.style)
-            try:
-                value = getattr(constructor, method)(node)
-            except (ValueError, OverflowError) as exc:
-                raise _fail(file, mark, f"cannot read {event.value!r}: {exc}", child_path()) from None
+            if tag == _STR or tag not in construct:
+                value = event.value  # what construct_yaml_str would return
+            else:
+                try:
+                    value = construct[tag](yaml.ScalarNode(tag, event.value, style=event.style))
+                except (ValueError, OverflowError) as exc:
+                    raise _fail(file, mark, f"cannot read {event.value!r}: {exc}", child_path()) from None
+                if type(value) is int and not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+                    message = f"number {event.value} is out of range (64-bit integers only)"
+                    raise _fail(file, mark, message, child_path())
             place(value, mark)
-        elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+        elif kind in starts:
             if len(stack) >= MAX_DEPTH:
                 raise _fail(file, mark, f"nested deeper than {MAX_DEPTH} levels", child_path())
-            container: Any = {} if isinstance(event, yaml.MappingStartEvent) else []
+            container: Any = starts[kind]()
             path = child_path()
             place(container, mark)
             stack.append([container, path, _NO_KEY])
-        elif isinstance(event, yaml.CollectionEndEvent):
-            stack.pop()
+        elif kind is yaml.DocumentStartEvent:
+            documents += 1
+            if documents > 1:
+                raise _fail(file, mark, "more than one YAML document in the file")
+        elif kind is yaml.AliasEvent:
+            raise _fail(file, mark, f"alias *{event.anchor} is not allowed", child_path())
     return result
 
 
 _NO_KEY = object()
+_STR = "tag:yaml.org,2002:str"
+#: The integers msgpack and JSON encoders take; nothing in the data needs more.
+_INT_RANGE = (-(2**63), 2**64 - 1)
 
 
 # --- decoding into the model -----------------------------------------------------------------

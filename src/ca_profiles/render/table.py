@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
@@ -12,17 +11,15 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from ca_profiles.errors import printable
 from ca_profiles.model import UNITS
 from ca_profiles.render.grid import Grid
 from ca_profiles.views import Report, Rows, figures_of, format_number, sparkline
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
 
 def safe(value: Any) -> Text:
     """Data as inert text: no markup is parsed and control characters are shown, not sent."""
-    text = "" if value is None else str(value)
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+    return Text(printable("" if value is None else str(value), newlines=True))
 
 
 def _label(name: str) -> str:
