@@ -1,8 +1,10 @@
 """The command line: parse options, call the core, choose the format. No logic lives here."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typer reads every command's annotations on each
+# run, and evaluating them from strings takes a measurable part of the start-up budget.
 
 import functools
+import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -48,6 +50,20 @@ def _fail(message: str, status: int) -> typer.Exit:
     return typer.Exit(status)
 
 
+def _pipe_closed() -> int:
+    """The reader of our output has gone (``| head``): stop quietly, as a tool killed by SIGPIPE."""
+    _discard_output()
+    return ExitStatus.PIPE_CLOSED
+
+
+def _discard_output() -> None:
+    # What is still buffered for stdout goes to /dev/null: the flush at exit then neither
+    # complains of a closed pipe ("Exception ignored … BrokenPipeError") nor waits on a full one.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    os.close(devnull)
+
+
 def command(name: str | None = None) -> Callable[[F], F]:
     """Register a command whose expected errors end as one line on stderr and an exit status."""
 
@@ -60,6 +76,8 @@ def command(name: str | None = None) -> Callable[[F], F]:
                 if _debug:
                     raise
                 raise _fail(str(exc), exc.exit_status) from None
+            except BrokenPipeError:
+                raise typer.Exit(_pipe_closed()) from None
 
         app.command(name)(run)
         return fn
@@ -75,7 +93,10 @@ def _version(value: bool) -> None:
         data = (
             f"data release {release.version} ({release.date.isoformat()})" if release else "no data release"
         )
-        typer.echo(f"ca-profiles {__version__}, {data}")
+        try:
+            typer.echo(f"ca-profiles {__version__}, {data}")
+        except BrokenPipeError:
+            raise typer.Exit(_pipe_closed()) from None
         raise typer.Exit()
 
 
@@ -117,7 +138,7 @@ def _complete_index(incomplete: str) -> list[str]:
     return [name for name in ALIASES if name.startswith(incomplete)]
 
 
-def _session(data_dir: list[Path] | None, as_of: int | None) -> Session:
+def _session(data_dir: list[Path] | None, as_of: int | None) -> "Session":
     from .catalog import Catalog
     from .views import Session
 
@@ -128,7 +149,7 @@ def _format(fmt: OutputFormat, json: bool) -> OutputFormat:
     return OutputFormat.json if json else fmt
 
 
-def _emit(result: Any, fmt: OutputFormat, problems: Sequence[Problem] = ()) -> None:
+def _emit(result: Any, fmt: OutputFormat, problems: Sequence["Problem"] = ()) -> None:
     """Print a result in the chosen format; files that could not be read are named on stderr."""
     from .render import formats
 
@@ -148,7 +169,7 @@ def _read(
     as_of: int | None,
     fmt: OutputFormat,
     json: bool,
-    view: Callable[[Session], Any],
+    view: Callable[["Session"], Any],
 ) -> None:
     """The body of every reading command: open the data at the date asked, build the view, print it."""
     session = _session(data_dir, as_of)
@@ -326,4 +347,22 @@ def schema() -> None:
 
 def main() -> None:
     """Entry point of the console script."""
-    app()
+    quiet = (ExitStatus.INTERRUPTED, ExitStatus.PIPE_CLOSED)
+    try:
+        try:
+            app()
+        except SystemExit as done:
+            if done.code not in quiet:
+                sys.stdout.flush()  # a closed pipe may show only now, as the last output goes
+            raise
+    except KeyboardInterrupt:
+        # Ctrl-C during a command is exit 130 by typer already; this is for the moments before
+        # and after one (building the commands, completion, the last flush on a full pipe).
+        _discard_output()
+        sys.exit(ExitStatus.INTERRUPTED)
+    except BrokenPipeError:
+        sys.exit(_pipe_closed())
+    except SystemExit as done:
+        if done.code == ExitStatus.INTERRUPTED:
+            _discard_output()  # else the flush at exit would wait on a full pipe again
+        raise

@@ -13,6 +13,8 @@ class ExitStatus(IntEnum):
     INVALID_DATA = 1
     USAGE = 2
     INTERRUPTED = 130
+    #: The reader of the output went away (``ca-profiles list | head -1``): 128 + SIGPIPE.
+    PIPE_CLOSED = 141
 
 
 #: Characters that act on a terminal rather than show: C0 and C1 controls (escape sequences,
