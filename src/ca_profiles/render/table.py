@@ -132,7 +132,7 @@ def _profile(data: dict[str, Any]) -> RenderableType:
         ("gaps", _gaps),
     ):
         if section in data and data[section]:
-            parts.append(Panel(build(data[section]), title=_label(section).title(), title_align="left"))
+            parts.append(Panel(build(data[section]), title=Text(_label(section).title()), title_align="left"))
     return Group(*parts)
 
 
