@@ -239,7 +239,8 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
         scored.append((profile, judged, row))
     columns = ["position", "id", "name", "value", "level", "coverage", "missing", "date"]
     people = ["position", "name", "value", "level", "coverage", "missing"]
-    title = f"{INDEX_FIELDS[path][0]} (score 0–100; `explain COUNTRY {name}` shows why)"
+    short = next((alias for alias, full in ALIASES.items() if full == name), name)
+    title = f"{INDEX_FIELDS[path][0]} (score 0–100; `explain COUNTRY {short}` shows why)"
     rows = _ranked(scored, top, ascending)
     return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
 
