@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -36,51 +36,95 @@ def show(result: Report | Rows) -> None:
 
 def render(result: Report | Rows, width: int = 100) -> RenderableType:
     if isinstance(result, Rows):
-        return _matrix(result) if result.kind == "memberships" else _rows(result, width)
+        return _matrix(result, width) if result.kind == "memberships" else _rows(result, width)
     if result.kind == "profile":
-        return _profile(result.data)
+        return _profile(result.data, compact=width < _FULL_WIDTH)
     if result.kind == "explanation":
-        return _explanation(result.data)
+        return _explanation(result.data, width)
     return _rows(Rows(result.kind, result.kind, list(result.data), [result.data]), width)
 
 
-def _rows(result: Rows, width: int) -> Table:
-    """Any tabular result: numbers right-aligned and never wrapped; bars beside compared numbers."""
-    columns = result.people or result.columns
-    table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
-    numeric = {c for c in columns if any(isinstance(r.get(c), int | float) for r in result.rows)}
-    numeric -= {"position", "year", "sources", "world_rank"}
+#: Text columns may fold down to this many characters before the table is stacked instead.
+_NARROWEST_TEXT = 10
+_BAR = 6
+
+
+def _rows(result: Rows, width: int) -> RenderableType:
+    """Any tabular result: numbers right-aligned and never wrapped; bars beside compared numbers.
+
+    Text folds onto more lines as the terminal narrows; when even that leaves no room for every
+    number in full, each row is printed as a block of ``label  value`` lines instead.
+    """
+    # A column empty in every row (no world ranks in this edition, say) is left out for people.
+    columns = [
+        c
+        for c in result.people or result.columns
+        if c == "value" or any(r.get(c) is not None for r in result.rows)
+    ]
+    numeric = {c for c in columns if c not in _PLAIN and any(_is_number(r.get(c)) for r in result.rows)}
     bars = result.kind == "compare"
-    widths = {}
+    shown = {c: [_shown(r.get(c), c) for r in result.rows] for c in columns}
+    need = {
+        c: max(map(len, shown[c]), default=1) + (_BAR + 1 if bars and c in numeric else 0)
+        if c in numeric
+        else min(_NARROWEST_TEXT, max(map(len, shown[c]), default=1))
+        for c in columns
+    }
+    # A header folds between words, never inside one.
+    need = {c: max(n, *(len(word) for word in _label(c).split())) for c, n in need.items()}
+    if sum(need.values()) + 3 * len(columns) > width:
+        return _stacked(result, columns, shown)
+    table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
-        shown = [
-            format_number(v) if isinstance(v, int | float) else str(v or "")
-            for v in (r.get(column) for r in result.rows)
-        ]
-        widths[column] = min(12, max(map(len, shown), default=1) + (8 if bars and column in numeric else 0))
-    # Nothing is cut: on a narrow terminal the minimum widths shrink and cells fold onto more lines.
-    room = width - 3 * len(columns)
-    if sum(widths.values()) > room:
-        widths = {c: max(3, w * room // sum(widths.values())) for c, w in widths.items()}
-    for column in columns:
-        justify: Literal["left", "right"] = "right" if column in numeric else "left"
-        table.add_column(_label(column), justify=justify, overflow="fold", min_width=widths[column])
-    for row in result.rows:
+        if column in numeric:
+            # Headers may fold; the minimum width keeps every number whole.
+            table.add_column(_label(column), justify="right", overflow="fold", min_width=need[column])
+        else:
+            table.add_column(_label(column), overflow="fold", min_width=need[column])
+    for row, index in zip(result.rows, range(len(result.rows)), strict=True):
+        top = max((abs(row[c]) for c in numeric if _is_number(row.get(c))), default=0)
         cells: list[RenderableType] = []
-        top = max((abs(v) for c, v in row.items() if c in numeric and isinstance(v, int | float)), default=0)
         for column in columns:
-            value = row.get(column)
+            value, text = row.get(column), shown[column][index]
             if value is None:
-                cells.append(Text("no data" if column == "value" else "", style="dim"))
-            elif column in numeric and isinstance(value, int | float) and not isinstance(value, bool):
-                text = Text(format_number(value))
-                if bars and top:
-                    text = Text.assemble(("█" * max(1, round(abs(value) / top * 6)), "cyan"), " ", text)
-                cells.append(text)
+                cells.append(Text(text, style="dim"))
+            elif bars and column in numeric and top and _is_number(value):
+                bar = "█" * max(1, round(abs(value) / top * _BAR))
+                cells.append(Text.assemble((bar, "cyan"), " ", text))
             else:
-                cells.append(safe(_label(value) if column == "status" else value))
+                cells.append(safe(text))
         table.add_row(*cells)
     return table
+
+
+#: Numbers that are labels, not quantities: shown as written, never with separators or bars.
+_PLAIN = frozenset({"position", "year", "since", "until", "world_rank", "sources"})
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(value: Any, column: str) -> str:
+    if value is None:
+        return "no data" if column == "value" else ""
+    if _is_number(value):
+        return str(value) if column in _PLAIN else format_number(value)
+    return _label(value) if column == "status" else str(value)
+
+
+def _stacked(result: Rows, columns: list[str], shown: dict[str, list[str]]) -> RenderableType:
+    """Each row as a block of label/value lines: the layout for terminals too narrow for a table."""
+    blocks: list[RenderableType] = [Text.assemble((result.title, "bold")) if result.title else Text("")]
+    for index in range(len(result.rows)):
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for column in columns:
+            if shown[column][index]:
+                grid.add_row(_label(column), safe(shown[column][index]))
+        blocks += [Text(""), grid]
+    return Group(*blocks)
 
 
 _MARKS = {
@@ -94,10 +138,22 @@ _MARKS = {
 }
 
 
-def _matrix(result: Rows) -> RenderableType:
-    """Organisation × country, each cell the status and the year it began."""
+def _matrix(result: Rows, width: int) -> RenderableType:
+    """Organisation × country, each cell the status and the year it began; on a terminal too
+    narrow for every country side by side, one line per membership instead."""
     orgs = sorted({row["org"] for row in result.rows})
     countries = list(dict.fromkeys(row["country"] for row in result.rows))
+    cell = max((len(_MARKS[row["status"]]) + 5 for row in result.rows), default=1)
+    if max(map(len, orgs), default=1) + len(countries) * (cell + 3) + 3 > width:
+        long = Rows(
+            result.kind,
+            result.title,
+            result.columns,
+            result.rows,
+            result.meta,
+            ["country", "org", "status", "since"],
+        )
+        return _rows(long, width)
     table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("org", style="bold", no_wrap=True)
     for country in countries:
@@ -112,25 +168,30 @@ def _matrix(result: Rows) -> RenderableType:
     return Group(table, Text(f"{legend}; the year the status began", style="dim"))
 
 
-def _profile(data: dict[str, Any]) -> RenderableType:
+#: Below this width a profile's figures go on two columns (field, then the figure in one line).
+_FULL_WIDTH = 90
+
+
+def _profile(data: dict[str, Any], compact: bool) -> RenderableType:
     parts: list[RenderableType] = []
     if "official_name" in data:
-        parts.append(_identity(data))
-    for section, build in (
-        ("energy", _figure_section),
+        parts.append(_identity(data, compact))
+    builders: tuple[tuple[str, Callable[[Any], RenderableType]], ...] = (
+        ("energy", lambda section: _figure_section(section, compact)),
         ("memberships", _memberships),
         ("succession", _succession),
-        ("migration", _figure_section),
-        ("china", _figure_section),
+        ("migration", lambda section: _figure_section(section, compact)),
+        ("china", lambda section: _figure_section(section, compact)),
         ("indices", _indices),
         ("gaps", _gaps),
-    ):
+    )
+    for section, build in builders:
         if section in data and data[section]:
             parts.append(Panel(build(data[section]), title=_label(section).title(), title_align="left"))
     return Group(*parts)
 
 
-def _identity(data: dict[str, Any]) -> RenderableType:
+def _identity(data: dict[str, Any], compact: bool) -> RenderableType:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
@@ -140,16 +201,16 @@ def _identity(data: dict[str, Any]) -> RenderableType:
         grid.add_row("Capital", safe(data["capital"]))
     if data.get("aliases"):
         grid.add_row("Also", safe(", ".join(data["aliases"])))
-    figures = _figures_table({k: data.get(k) for k in ("population", "area", "gdp")})
+    figures = _figures_table({k: data.get(k) for k in ("population", "area", "gdp")}, compact)
     return Panel(Group(grid, figures), title=safe(data["name"]), title_align="left")
 
 
-def _figure_section(section: dict[str, Any]) -> RenderableType:
-    parts: list[RenderableType] = [_figures_table(section)]
+def _figure_section(section: dict[str, Any], compact: bool) -> RenderableType:
+    parts: list[RenderableType] = [_figures_table(section, compact)]
     for key, value in section.items():
         if key == "hydropower" and value:
             parts.append(
-                _figures_table({k: v for k, v in value.items() if k != "plants"}, prefix="hydropower ")
+                _figures_table({k: v for k, v in value.items() if k != "plants"}, compact, "hydropower ")
             )
             if value.get("plants"):
                 parts.append(_projects("Hydropower plants", value["plants"]))
@@ -165,14 +226,18 @@ def _figure_section(section: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _figures_table(fields: dict[str, Any], prefix: str = "") -> Table:
+def _figures_table(fields: dict[str, Any], compact: bool, prefix: str = "") -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
-    table.add_column("Field", style="bold", overflow="fold")
-    table.add_column("Value", justify="right", no_wrap=True)
-    table.add_column("Unit", overflow="fold")
-    table.add_column("Year", overflow="fold")
-    table.add_column("Source", overflow="fold")
-    table.add_column("Rank", justify="right")
+    table.add_column("Field", style="bold", overflow="fold", min_width=10)
+    if compact:
+        # One folded line per figure, so a value is never split across lines or cut.
+        table.add_column("Value · unit · year · source · world rank", overflow="fold", min_width=24)
+    else:
+        table.add_column("Value", justify="right", no_wrap=True)
+        table.add_column("Unit", overflow="fold")
+        table.add_column("Year", no_wrap=True)
+        table.add_column("Source", overflow="fold")
+        table.add_column("Rank", justify="right", no_wrap=True)
     for key, value in fields.items():
         figures = figures_of(value)
         if not figures:
@@ -181,19 +246,24 @@ def _figures_table(fields: dict[str, Any], prefix: str = "") -> Table:
         points = [f["value"] for f in figures if f.get("value") is not None]
         if len({f["source"] for f in figures}) > 1 and len(points) > 1:
             low, high = min(points), max(points)
-            table.add_row(
-                safe(name),
+            cells = [
                 safe(f"{format_number(low)}–{format_number(high)}"),
                 safe(UNITS.get(figures[0]["unit"], figures[0]["unit"])),
                 Text("range", style="dim"),
                 Text(f"{len(figures)} figures", style="dim"),
-                "",
-            )
+                Text(""),
+            ]
+            table.add_row(safe(name), *(_joined(cells) if compact else cells))
             name = ""
         for figure in figures:
-            table.add_row(safe(name), *_figure_cells(figure))
+            cells = _figure_cells(figure)
+            table.add_row(safe(name), *(_joined(cells) if compact else cells))
             name = ""
     return table
+
+
+def _joined(cells: list[Text]) -> list[Text]:
+    return [Text(" · ").join(cell for cell in cells if cell.plain)]
 
 
 def _figure_cells(figure: dict[str, Any]) -> list[Text]:
@@ -305,34 +375,22 @@ def _indices(indices: dict[str, Any]) -> Table:
     return table
 
 
-def _explanation(data: dict[str, Any]) -> RenderableType:
+def _explanation(data: dict[str, Any], width: int) -> RenderableType:
     """Factor by factor: the fact read and its source, its 0–1 score, weight and contribution."""
+    rows = [
+        {
+            "factor": c["label"],
+            "fact read": c["reading"],
+            "source": ", ".join(c["sources"]),
+            "0–1": "—" if c["score"] is None else f"{c['score']:.2f}",
+            "weight": "—" if c["score"] is None else f"{c['share']:.0%}",
+            "points": round(c["contribution"], 1) if c["score"] is not None else c["treatment"],
+        }
+        for c in data["components"]
+    ]
     title = f"{data['label']}: {data['name']}, {data['date']}"
-    table = Table(
-        title=safe(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_footer=True
-    )
-    table.add_column("factor", overflow="fold", footer="total")
-    table.add_column("fact read", overflow="fold")
-    table.add_column("source", overflow="fold")
-    table.add_column("0–1", justify="right", no_wrap=True)
-    table.add_column("weight", justify="right", no_wrap=True)
-    score = "—" if data["score"] is None else f"{data['score']:.1f}"
-    table.add_column("points", justify="right", no_wrap=True, footer=score)
-    for component in data["components"]:
-        read = component["treatment"] == "read"
-        table.add_row(
-            safe(component["label"]),
-            safe(component["reading"]),
-            safe(", ".join(component["sources"])),
-            safe("—" if component["score"] is None else f"{component['score']:.2f}"),
-            safe(f"{component['share']:.0%}" if component["score"] is not None else "—"),
-            safe(
-                f"{component['contribution']:.1f}"
-                if read or component["score"] is not None
-                else component["treatment"]
-            ),
-        )
-    notes = [Text(f"Level: {_score(data)}.")]
+    table = _rows(Rows("explanation", title, list(rows[0]) if rows else [], rows), width)
+    notes: list[RenderableType] = [Text(""), Text(f"Score: {_score(data)}.")]
     for component in data["components"]:
         if component["treatment"] != "read":
             notes.append(
