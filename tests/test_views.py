@@ -168,3 +168,25 @@ def test_subprocess_into_head_ends_quietly() -> None:
     )
     assert proc.stdout == "{\n"
     assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "yaml", "csv"])
+def test_every_row_names_its_release_and_date(runner: CliRunner, fmt: str) -> None:
+    result = runner.invoke(app, ["rank", "energy.oil_reserves", "--as-of", "2019", "--format", fmt])
+    assert result.exit_code == 0
+    if fmt == "csv":
+        rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert list(rows[0])[-2:] == ["as_of", "data_release"]
+        assert {(r["as_of"], r["data_release"]) for r in rows} == {("2019", "2026.11")}
+    elif fmt == "yaml":
+        assert result.stdout.count("as_of: 2019") == 6
+    else:
+        lines = [result.stdout] if fmt == "json" else result.stdout.splitlines()
+        rows = [row for line in lines for row in (json.loads(line) if fmt == "json" else [json.loads(line)])]
+        assert {(r["as_of"], r["data_release"]) for r in rows} == {(2019, "2026.11")}
+        assert list(rows[0])[-2:] == ["as_of", "data_release"]
+
+
+def test_markdown_tables_carry_no_stamp_columns(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["rank", "energy.oil_reserves", "--format", "markdown"])
+    assert "as_of" not in result.stdout.splitlines()[0]

@@ -111,6 +111,12 @@ def _complete_field(incomplete: str) -> list[str]:
     return [path for path in (*FIELDS, *INDEX_FIELDS) if path.startswith(incomplete)]
 
 
+def _complete_org(incomplete: str) -> list[str]:
+    from .catalog import Catalog
+
+    return [id for id in sorted(Catalog.open().organizations) if id.startswith(incomplete.lower())]
+
+
 def _complete_index(incomplete: str) -> list[str]:
     from .indices import ALIASES
 
@@ -174,7 +180,10 @@ def show(
 
 @command("list")
 def list_(
-    member: Annotated[str | None, typer.Option("--member", help="Only members of this organisation.")] = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="Only members of this organisation.", autocompletion=_complete_org),
+    ] = None,
     borders_china: Annotated[
         bool, typer.Option("--borders-china", help="Only countries bordering China.")
     ] = False,
@@ -231,7 +240,9 @@ def compare(
 
 @command()
 def memberships(
-    org: Annotated[str | None, typer.Option("--org", help="One organisation's timeline.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="One organisation's timeline.", autocompletion=_complete_org)
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,

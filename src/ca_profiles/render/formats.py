@@ -44,7 +44,13 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         value = result.data["value"]
         return ("" if value is None else format_plain(value)) + "\n"
     if isinstance(result, Rows):
-        return _rows(result.rows, result.columns, fmt)
+        rows, columns = result.rows, result.columns
+        if "data_release" in result.meta and fmt is not OutputFormat.markdown:
+            # Every row says which release and date it describes, so rows from several runs
+            # (`--as-of 2013` and `--as-of 2023`, say) can be stacked and still told apart.
+            stamp = {"as_of": result.meta["as_of"], "data_release": result.meta["data_release"]}
+            rows, columns = [{**row, **stamp} for row in rows], [*columns, *stamp]
+        return _rows(rows, columns, fmt)
     document = {**result.data, "meta": result.meta}
     if fmt is OutputFormat.json:
         return to_json(document)

@@ -88,7 +88,7 @@ def _rows(result: Rows, width: int) -> RenderableType:
             value, text = row.get(column), shown[column][index]
             if value is None:
                 cells.append(Text(text, style="dim"))
-            elif bars and column in numeric and top and _is_number(value):
+            elif bars and column in numeric and top and _is_number(value) and value:
                 bar = "█" * max(1, round(abs(value) / top * _BAR))
                 cells.append(Text.assemble((bar, "cyan"), " ", text))
             else:
