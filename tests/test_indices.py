@@ -236,3 +236,15 @@ def test_explain_json_through_a_pipe() -> None:
 def test_the_bundled_rubric_is_valid_and_its_literature_resolves() -> None:
     used = {key for rubric in METHODOLOGY.indices.values() for f in rubric.factors for key in f.sources}
     assert used <= set(CATALOG.sources)
+
+
+def test_get_and_compare_take_index_paths(runner: CliRunner) -> None:
+    explained = explain(runner, "tajikistan", "succession", "--as-of", "2025")
+    bare = runner.invoke(app, ["get", "tj", "indices.succession_risk", "--as-of", "2025"])
+    assert bare.stdout == f"{round(explained['score'], 1):g}\n"
+    rows = json.loads(
+        runner.invoke(
+            app, ["compare", "--all", "--fields", "indices.succession_risk", "--as-of", "2025", "--json"]
+        ).stdout
+    )
+    assert rows[0]["unit"] == "score" and rows[0]["tajikistan"] == round(explained["score"], 1)

@@ -98,6 +98,8 @@ class Rows:
     meta: dict[str, Any] = field(default_factory=dict)
     #: The columns a table for people shows (default: all); machine formats keep every one.
     people: list[str] | None = None
+    #: Headings a table for people shows instead of a column's key.
+    headings: dict[str, str] = field(default_factory=dict)
 
 
 def check_field(path: str, indices: bool = False) -> str:
@@ -281,19 +283,26 @@ def explain_view(session: Session, country: str, index: str) -> Report:
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:
-    paths = [check_field(f) for f in fields] if fields else list(FIELDS)
+    paths = [check_field(f, indices=True) for f in fields] if fields else [*FIELDS, *INDEX_FIELDS]
     profiles = session.profiles(names)
     rows = []
     for path in paths:
-        row: dict[str, Any] = {"field": path, "label": FIELDS[path][0], "unit": FIELDS[path][1]}
-        for profile in profiles:
-            chosen = session.pick(profile, path)
-            row[profile.id] = chosen.value if chosen else None
+        if path in INDEX_FIELDS:
+            row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path][0], "unit": "score"}
+            for profile in profiles:
+                score = session.index(profile, path.removeprefix("indices.")).score
+                row[profile.id] = None if score is None else round(score, 1)
+        else:
+            row = {"field": path, "label": FIELDS[path][0], "unit": FIELDS[path][1]}
+            for profile in profiles:
+                chosen = session.pick(profile, path)
+                row[profile.id] = chosen.value if chosen else None
         rows.append(row)
     ids = [p.id for p in profiles]
-    return Rows(
-        "compare", "Comparison", ["field", "label", "unit", *ids], rows, session.meta(), ["label", *ids]
-    )
+    # Side by side, more than three names crowd a terminal; ISO codes keep every column narrow.
+    headings = {p.id: p.name if len(profiles) <= 3 else p.iso3 for p in profiles}
+    columns = ["field", "label", "unit", *ids]
+    return Rows("compare", "Comparison", columns, rows, session.meta(), ["label", *ids], headings)
 
 
 def resolve_org(catalog: Catalog, name: str) -> str:
@@ -341,7 +350,19 @@ def fields_view() -> Rows:
 
 def get_view(session: Session, name: str, path: str) -> Report:
     profile = session.profile(name)
-    check_field(path)
+    check_field(path, indices=True)
+    if path in INDEX_FIELDS:
+        result = session.index(profile, path.removeprefix("indices."))
+        data = {
+            "id": profile.id,
+            "field": path,
+            "value": None if result.score is None else round(result.score, 1),
+            "unit": "score",
+            "year": result.date.year,
+            "source": "methodology",
+            "index": result.to_dict(),
+        }
+        return Report("field", data, session.meta())
     chosen = session.pick(profile, path)
     figures = msgspec.to_builtins(field_value(profile, path))
     data = {

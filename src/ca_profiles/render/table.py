@@ -62,25 +62,30 @@ def _rows(result: Rows, width: int) -> RenderableType:
         if c == "value" or any(r.get(c) is not None for r in result.rows)
     ]
     numeric = {c for c in columns if c not in _PLAIN and any(_is_number(r.get(c)) for r in result.rows)}
-    bars = result.kind == "compare"
     shown = {c: [_shown(r.get(c), c) for r in result.rows] for c in columns}
-    need = {
-        c: max(map(len, shown[c]), default=1) + (_BAR + 1 if bars and c in numeric else 0)
-        if c in numeric
-        else min(_NARROWEST_TEXT, max(map(len, shown[c]), default=1))
-        for c in columns
-    }
-    # A header folds between words, never inside one.
-    need = {c: max(n, *(len(word) for word in _label(c).split())) for c, n in need.items()}
-    if sum(need.values()) + 3 * len(columns) > width:
+    # Bars beside compared numbers go first when room runs out, then the table itself.
+    for bars in (True, False) if result.kind == "compare" else (False,):
+        need = {
+            c: max(map(len, shown[c]), default=1) + (_BAR + 1 if bars else 0)
+            if c in numeric
+            else min(_NARROWEST_TEXT, max(map(len, shown[c]), default=1))
+            for c in columns
+        }
+        # A header folds between words, never inside one.
+        need = {c: max(n, *(len(word) for word in _heading(result, c).split())) for c, n in need.items()}
+        if sum(need.values()) + 3 * len(columns) <= width:
+            break
+    else:
         return _stacked(result, columns, shown)
     table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
         if column in numeric:
             # Headers may fold; the minimum width keeps every number whole.
-            table.add_column(_label(column), justify="right", overflow="fold", min_width=need[column])
+            table.add_column(
+                _heading(result, column), justify="right", overflow="fold", min_width=need[column]
+            )
         else:
-            table.add_column(_label(column), overflow="fold", min_width=need[column])
+            table.add_column(_heading(result, column), overflow="fold", min_width=need[column])
     for row, index in zip(result.rows, range(len(result.rows)), strict=True):
         top = max((abs(row[c]) for c in numeric if _is_number(row.get(c))), default=0)
         cells: list[RenderableType] = []
@@ -99,6 +104,10 @@ def _rows(result: Rows, width: int) -> RenderableType:
 
 #: Numbers that are labels, not quantities: shown as written, never with separators or bars.
 _PLAIN = frozenset({"position", "year", "since", "until", "world_rank", "sources"})
+
+
+def _heading(result: Rows, column: str) -> str:
+    return result.headings.get(column) or _label(column)
 
 
 def _is_number(value: Any) -> bool:
@@ -122,7 +131,7 @@ def _stacked(result: Rows, columns: list[str], shown: dict[str, list[str]]) -> R
         grid.add_column(overflow="fold")
         for column in columns:
             if shown[column][index]:
-                grid.add_row(_label(column), safe(shown[column][index]))
+                grid.add_row(_heading(result, column), safe(shown[column][index]))
         blocks += [Text(""), grid]
     return Group(*blocks)
 
