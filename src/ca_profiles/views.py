@@ -85,6 +85,8 @@ class Rows:
     meta: dict[str, Any] = field(default_factory=dict)
     #: The columns a table for people shows (default: all); machine formats keep every one.
     people: list[str] | None = None
+    #: The keys of the sources the rows rely on, for the caption of a table in a paper.
+    sources: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -185,6 +187,7 @@ LIST_FIELDS = ["population", "energy.gas_reserves", "energy.oil_reserves", "migr
 def list_view(session: Session, member: str | None = None, borders_china: bool = False) -> Rows:
     org = resolve_org(session.catalog, member) if member else None
     rows = []
+    cited: set[str] = set()
     for profile in session.profiles():
         if org and org not in {
             m.org for m in profile.memberships if m.until is None and m.status == "member"
@@ -193,6 +196,8 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         if borders_china and not session.pick(profile, "china.border_km"):
             continue
         leader = head_of_state(profile)
+        if leader:
+            cited.add(leader.source)
         row: dict[str, Any] = {
             "id": profile.id,
             "name": profile.name,
@@ -202,10 +207,12 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         for path in LIST_FIELDS:
             chosen = session.pick(profile, path)
             row[path.rsplit(".", 1)[-1]] = chosen.value if chosen else None
+            if chosen:
+                cited.add(chosen.source)
         rows.append(row)
     columns = ["id", "name", "capital", "head_of_state", *(p.rsplit(".", 1)[-1] for p in LIST_FIELDS)]
     units = ", ".join(f"{FIELDS[p][0].lower()} in {UNITS[FIELDS[p][1]]}" for p in LIST_FIELDS)
-    return Rows("list", f"Countries ({units})", columns, rows, session.meta(), columns[1:])
+    return Rows("list", f"Countries ({units})", columns, rows, session.meta(), columns[1:], sorted(cited))
 
 
 def rank_view(session: Session, path: str, top: int | None = None, ascending: bool = False) -> Rows:
@@ -269,23 +276,26 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     ]
     people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
     title = f"{FIELDS[path][0]} ({UNITS[FIELDS[path][1]]})"
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+    cited = sorted({row["source"] for row in rows if row["source"]})
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, cited)
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:
     paths = [check_field(f) for f in fields] if fields else list(FIELDS)
     profiles = session.profiles(names)
     rows = []
+    cited: set[str] = set()
     for path in paths:
         row: dict[str, Any] = {"field": path, "label": FIELDS[path][0], "unit": FIELDS[path][1]}
         for profile in profiles:
             chosen = session.pick(profile, path)
             row[profile.id] = chosen.value if chosen else None
+            if chosen:
+                cited.add(chosen.source)
         rows.append(row)
     ids = [p.id for p in profiles]
-    return Rows(
-        "compare", "Comparison", ["field", "label", "unit", *ids], rows, session.meta(), ["label", *ids]
-    )
+    columns = ["field", "label", "unit", *ids]
+    return Rows("compare", "Comparison", columns, rows, session.meta(), ["label", *ids], sorted(cited))
 
 
 def resolve_org(catalog: Catalog, name: str) -> str:
@@ -299,7 +309,7 @@ def resolve_org(catalog: Catalog, name: str) -> str:
 
 def memberships_view(session: Session, org: str | None = None) -> Rows:
     wanted = resolve_org(session.catalog, org) if org else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for profile in session.profiles():
         for span in sorted(profile.memberships, key=lambda s: (s.org, as_date(s.since))):
             if wanted and span.org != wanted:
@@ -319,7 +329,8 @@ def memberships_view(session: Session, org: str | None = None) -> Rows:
     title = session.catalog.organizations[wanted].name if wanted else "Memberships"
     kind = "timeline" if wanted else "memberships"
     columns = ["country", "org", "status", "since", "until", "source"]
-    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None)
+    cited = sorted({row["source"] for row in rows})
+    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None, cited)
 
 
 def fields_view() -> Rows:
