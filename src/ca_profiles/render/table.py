@@ -20,7 +20,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def safe(value: Any) -> Text:
     """Data as inert text: no markup is parsed and control characters are shown, not sent."""
-    text = "" if value is None else str(value)
+    text = "" if value is None else ", ".join(map(str, value)) if isinstance(value, list) else str(value)
     return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
 
 
