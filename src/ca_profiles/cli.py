@@ -13,7 +13,7 @@ import typer
 from . import __version__
 from .errors import CaProfilesError, ExitStatus
 from .render.citations import CitationFormat
-from .render.formats import OutputFormat
+from .render.formats import ExportFormat, OutputFormat
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -349,6 +349,26 @@ def cite(
     entries = bibliography.cited_sources(session, None if all_ else countries)
     _warn(session.catalog.problems)
     sys.stdout.write(citations.render(entries, fmt))
+
+
+@command("export")
+def export_(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv (a folder of files), json or sqlite.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file (for csv, the folder) to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The whole data set as tidy tables: figures (one row per value), memberships, leaders, …"""
+    from .export import export
+
+    session = _session(data_dir, as_of)
+    counts = export(session, fmt, output, force)
+    _warn(session.catalog.problems)
+    summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    sys.stderr.write(f"Wrote {output}: {summary}\n")
 
 
 def main() -> None:

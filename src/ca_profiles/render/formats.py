@@ -24,6 +24,14 @@ class OutputFormat(StrEnum):
     latex = "latex"
 
 
+class ExportFormat(StrEnum):
+    """What ``export`` writes: a folder of CSV files, one JSON document or an SQLite database."""
+
+    csv = "csv"
+    json = "json"
+    sqlite = "sqlite"
+
+
 def to_json(data: Any) -> str:
     """Indented JSON, UTF-8 text as is, keys in model order."""
     return msgspec.json.format(msgspec.json.encode(data), indent=2).decode() + "\n"
