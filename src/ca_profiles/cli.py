@@ -371,6 +371,22 @@ def export_(
     sys.stderr.write(f"Wrote {output}: {summary}\n")
 
 
+@command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older data folder (countries/, sources.yaml, …).")],
+    new: Annotated[
+        Path | None, typer.Argument(help="The newer data folder (default: the data the tool reads).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """What changed between two data releases: figures, memberships and heads of state."""
+    from .diff import diff_releases
+
+    _emit(diff_releases(old, new, data_dir), _format(fmt, json))
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
