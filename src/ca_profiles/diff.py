@@ -67,7 +67,9 @@ def diff(old: Catalog, new: Catalog, old_label: str = "old", new_label: str = "n
         for what in _SPANS:
             rows += _spans(what, id, before[id], after[id])
     title = f"Changes from {old_label} to {new_label}"
-    return Rows("diff", title, COLUMNS, rows)
+    # A terminal has room for these; the start of a span and the unit stay in the machine formats.
+    people = ["change", "country", "item", "field", "source", "year", "old", "new"]
+    return Rows("diff", title, COLUMNS, rows, people=people)
 
 
 def _row(change: str, country: str, what: str, **cells: Any) -> dict[str, Any]:
