@@ -12,7 +12,8 @@ import typer
 
 from . import __version__
 from .errors import CaProfilesError, ExitStatus
-from .render.formats import OutputFormat
+from .render.citations import CitationFormat
+from .render.formats import ExportFormat, OutputFormat
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -134,12 +135,17 @@ def _format(fmt: OutputFormat, json: bool) -> OutputFormat:
     return OutputFormat.json if json else fmt
 
 
+def _warn(problems: Sequence[Problem]) -> None:
+    """Name on stderr the files that could not be read and were left out."""
+    for problem in problems:
+        sys.stderr.write(f"Warning: skipped {problem}\n")
+
+
 def _emit(result: Any, fmt: OutputFormat, problems: Sequence[Problem] = ()) -> None:
     """Print a result in the chosen format; files that could not be read are named on stderr."""
     from .render import formats
 
-    for problem in problems:
-        sys.stderr.write(f"Warning: skipped {problem}\n")
+    _warn(problems)
     text = formats.render(result, fmt)
     if text is None:
         from .render import table
@@ -333,6 +339,85 @@ def schema() -> None:
         "title": "ca-profiles country profile",
     }
     sys.stdout.write(to_json({**header, **msgspec.json.schema(Profile)}))
+
+
+@command()
+def sources(
+    country: Annotated[
+        str | None,
+        typer.Argument(help="Country (default: the whole bibliography).", autocompletion=_complete_country),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The sources a profile cites and where; without a country, the whole bibliography."""
+    from . import bibliography
+
+    _read(data_dir, as_of, fmt, json, lambda session: bibliography.sources_view(session, country))
+
+
+@command()
+def cite(
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(help="Countries whose sources to cite.", autocompletion=_complete_country),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every source of the data set.")] = False,
+    fmt: Annotated[
+        CitationFormat, typer.Option("--format", "-f", help="bibtex, csl-json (Pandoc, Zotero) or text.")
+    ] = CitationFormat.text,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Bibliography entries for every source the named profiles cite; keys are the source keys."""
+    from . import bibliography
+    from .errors import UsageError
+    from .render import citations
+
+    if bool(countries) == all_:
+        raise UsageError("name one or more countries, or give --all")
+    session = _session(data_dir, as_of)
+    entries = bibliography.cited_sources(session, None if all_ else countries)
+    _warn(session.catalog.problems)
+    sys.stdout.write(citations.render(entries, fmt))
+
+
+@command("export")
+def export_(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv (a folder of files), json or sqlite.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file (for csv, the folder) to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The whole data set as tidy tables: figures (one row per value), memberships, leaders, …"""
+    from .export import export
+
+    session = _session(data_dir, as_of)
+    counts = export(session, fmt, output, force)
+    _warn(session.catalog.problems)
+    summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    sys.stderr.write(f"Wrote {output}: {summary}\n")
+
+
+@command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older data folder (countries/, sources.yaml, …).")],
+    new: Annotated[
+        Path | None, typer.Argument(help="The newer data folder (default: the data the tool reads).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """What changed between two data releases: figures, memberships and heads of state."""
+    from .diff import diff_releases
+
+    _emit(diff_releases(old, new, data_dir), _format(fmt, json))
 
 
 def main() -> None:

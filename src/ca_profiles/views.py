@@ -100,6 +100,8 @@ class Rows:
     people: list[str] | None = None
     #: Headings a table for people shows instead of a column's key.
     headings: dict[str, str] = field(default_factory=dict)
+    #: The keys of the sources the rows rely on, for the caption of a table in a paper.
+    sources: list[str] = field(default_factory=list)
 
 
 def check_field(path: str, indices: bool = False) -> str:
@@ -164,6 +166,7 @@ LIST_FIELDS = ["population", "energy.gas_reserves", "energy.oil_reserves", "migr
 def list_view(session: Session, member: str | None = None, borders_china: bool = False) -> Rows:
     org = resolve_org(session.catalog, member) if member else None
     rows = []
+    cited: set[str] = set()
     for profile in session.profiles():
         if org and org not in {
             m.org for m in profile.memberships if m.until is None and m.status == "member"
@@ -172,6 +175,8 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         if borders_china and not session.pick(profile, "china.border_km"):
             continue
         leader = head_of_state(profile)
+        if leader:
+            cited.add(leader.source)
         row: dict[str, Any] = {
             "id": profile.id,
             "name": profile.name,
@@ -181,10 +186,14 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         for path in LIST_FIELDS:
             chosen = session.pick(profile, path)
             row[path.rsplit(".", 1)[-1]] = chosen.value if chosen else None
+            if chosen:
+                cited.add(chosen.source)
         rows.append(row)
     columns = ["id", "name", "capital", "head_of_state", *(p.rsplit(".", 1)[-1] for p in LIST_FIELDS)]
     units = ", ".join(f"{FIELDS[p][0].lower()} in {UNITS[FIELDS[p][1]]}" for p in LIST_FIELDS)
-    return Rows("list", f"Countries ({units})", columns, rows, session.meta(), columns[1:])
+    return Rows(
+        "list", f"Countries ({units})", columns, rows, session.meta(), columns[1:], sources=sorted(cited)
+    )
 
 
 def rank_view(session: Session, path: str, top: int | None = None, ascending: bool = False) -> Rows:
@@ -221,7 +230,8 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
     title = f"{FIELDS[path][0]} ({UNITS[FIELDS[path][1]]})"
     rows = _ranked(scored, top, ascending)
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+    cited = sorted({row["source"] for row in rows if row["source"]})
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
 
 
 def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -> Rows:
@@ -244,7 +254,9 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
     short = next((alias for alias, full in ALIASES.items() if full == name), name)
     title = f"{INDEX_FIELDS[path][0]} (score 0–100; `explain COUNTRY {short}` shows why)"
     rows = _ranked(scored, top, ascending)
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+    rubric = session.catalog.methodology.indices[name]  # type: ignore[index]
+    cited = sorted({key for factor in rubric.factors for key in factor.sources})
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
 
 
 def _ranked(
@@ -286,23 +298,28 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     paths = [check_field(f, indices=True) for f in fields] if fields else [*FIELDS, *INDEX_FIELDS]
     profiles = session.profiles(names)
     rows = []
+    cited: set[str] = set()
     for path in paths:
         if path in INDEX_FIELDS:
             row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path][0], "unit": "score"}
             for profile in profiles:
-                score = session.index(profile, path.removeprefix("indices.")).score
-                row[profile.id] = None if score is None else round(score, 1)
+                result = session.index(profile, path.removeprefix("indices."))
+                row[profile.id] = None if result.score is None else round(result.score, 1)
+                cited.update(key for component in result.components for key in component.literature)
         else:
             row = {"field": path, "label": FIELDS[path][0], "unit": FIELDS[path][1]}
             for profile in profiles:
                 chosen = session.pick(profile, path)
                 row[profile.id] = chosen.value if chosen else None
+                if chosen:
+                    cited.add(chosen.source)
         rows.append(row)
     ids = [p.id for p in profiles]
     # Side by side, more than three names crowd a terminal; ISO codes keep every column narrow.
     headings = {p.id: p.name if len(profiles) <= 3 else p.iso3 for p in profiles}
     columns = ["field", "label", "unit", *ids]
-    return Rows("compare", "Comparison", columns, rows, session.meta(), ["label", *ids], headings)
+    people = ["label", *ids]
+    return Rows("compare", "Comparison", columns, rows, session.meta(), people, headings, sorted(cited))
 
 
 def resolve_org(catalog: Catalog, name: str) -> str:
@@ -316,7 +333,7 @@ def resolve_org(catalog: Catalog, name: str) -> str:
 
 def memberships_view(session: Session, org: str | None = None) -> Rows:
     wanted = resolve_org(session.catalog, org) if org else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for profile in session.profiles():
         for span in sorted(profile.memberships, key=lambda s: (s.org, as_date(s.since))):
             if wanted and span.org != wanted:
@@ -336,7 +353,8 @@ def memberships_view(session: Session, org: str | None = None) -> Rows:
     title = session.catalog.organizations[wanted].name if wanted else "Memberships"
     kind = "timeline" if wanted else "memberships"
     columns = ["country", "org", "status", "since", "until", "source"]
-    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None)
+    cited = sorted({row["source"] for row in rows})
+    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None, sources=cited)
 
 
 def fields_view() -> Rows:

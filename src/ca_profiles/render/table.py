@@ -20,8 +20,13 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 def safe(value: Any) -> Text:
     """Data as inert text: no markup is parsed and control characters are shown, not sent."""
-    text = "" if value is None else str(value)
-    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text))
+    return Text(_CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", _plain(value)))
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _label(name: str) -> str:
@@ -119,7 +124,7 @@ def _shown(value: Any, column: str) -> str:
         return "no data" if column == "value" else ""
     if _is_number(value):
         return str(value) if column in _PLAIN else format_number(value)
-    return _label(value) if column == "status" else str(value)
+    return _label(value) if column == "status" else _plain(value)
 
 
 def _stacked(result: Rows, columns: list[str], shown: dict[str, list[str]]) -> RenderableType:

@@ -1,0 +1,322 @@
+"""The whole data set as tidy tables, written as CSV files, one JSON document or an SQLite database.
+
+Figures are in long form: one row per value, a series giving one row per year. Dates of spans
+and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``2001-06-15``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from .bibliography import entry
+from .checks import walk
+from .errors import UsageError
+from .model import Figure, Profile, When
+from .render.formats import ExportFormat, OutputFormat, render, to_json
+from .views import Rows, Session
+
+#: Every table: column → SQLite type and constraints. The one definition of the columns, in
+#: every format.
+SCHEMA: dict[str, dict[str, str]] = {
+    "countries": {
+        "id": "TEXT PRIMARY KEY",
+        "name": "TEXT NOT NULL",
+        "official_name": "TEXT NOT NULL",
+        "iso2": "TEXT NOT NULL",
+        "iso3": "TEXT NOT NULL",
+        "capital": "TEXT",
+        "aliases": "TEXT",
+    },
+    "figures": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "section": "TEXT NOT NULL",
+        "field": "TEXT NOT NULL",
+        "item": "TEXT",
+        "year": "INTEGER NOT NULL",
+        "value": "REAL NOT NULL",
+        "unit": "TEXT NOT NULL",
+        "rank": "INTEGER",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "memberships": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "org": "TEXT NOT NULL REFERENCES organizations(id)",
+        "status": "TEXT NOT NULL",
+        "since": "TEXT NOT NULL",
+        "until": "TEXT",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "leaders": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "name": "TEXT NOT NULL",
+        "title": "TEXT NOT NULL",
+        "since": "TEXT NOT NULL",
+        "until": "TEXT",
+        "born": "TEXT",
+        "how_ended": "TEXT",
+        "acting": "INTEGER NOT NULL",
+        "parallel": "INTEGER NOT NULL",
+        "relation": "TEXT",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "organizations": {
+        "id": "TEXT PRIMARY KEY",
+        "name": "TEXT NOT NULL",
+        "abbreviations": "TEXT",
+        "aliases": "TEXT",
+        "kind": "TEXT NOT NULL",
+        "founded": "TEXT",
+        "dissolved": "TEXT",
+        "predecessor": "TEXT",
+        "successor": "TEXT",
+        "leading_power": "TEXT",
+        "url": "TEXT",
+        "source": "TEXT REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "sources": {
+        "key": "TEXT PRIMARY KEY",
+        "author": "TEXT",
+        "title": "TEXT NOT NULL",
+        "publisher": "TEXT NOT NULL",
+        "year": "INTEGER",
+        "url": "TEXT NOT NULL",
+        "accessed": "TEXT NOT NULL",
+        "kind": "TEXT NOT NULL",
+        "licence": "TEXT",
+        "note": "TEXT",
+    },
+    "meta": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
+}
+
+_KEYS = {
+    "memberships": "PRIMARY KEY (country, org, since)",
+    "leaders": "PRIMARY KEY (country, since, name)",
+}
+#: For the questions researchers ask: one country's figures, one field across countries, one
+#: source's figures, one organisation's members.
+_INDEXES = {
+    "figures_country_field": "figures (country, field, year)",
+    "figures_field_year": "figures (field, year)",
+    "figures_source": "figures (source)",
+    "memberships_org": "memberships (org, status)",
+}
+
+#: The fields of a profile's identity, which the tidy table files under the section "identity".
+_IDENTITY = frozenset({"population", "area", "gdp"})
+
+
+def _when(value: When | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def figure_rows(profile: Profile) -> Iterator[dict[str, Any]]:
+    """Every figure of a profile, a series giving one row per year.
+
+    ``field`` is the path of the figure without list positions; ``item`` names the plant,
+    pipeline or project a figure belongs to.
+    """
+    nodes = dict(walk(profile))
+    for path, node in nodes.items():
+        if not isinstance(node, Figure):
+            continue
+        names = [part for part in path if isinstance(part, str)]
+        owners = (nodes[path[:end]] for end in range(len(path) - 1, 0, -1))
+        item = next((owner.name for owner in owners if isinstance(getattr(owner, "name", None), str)), None)
+        values = sorted(node.series.items()) if node.series else [(node.year, node.value)]
+        for year, value in values:
+            yield {
+                "country": profile.id,
+                "section": "identity" if names[0] in _IDENTITY else names[0],
+                "field": ".".join(names),
+                "item": item,
+                "year": year,
+                "value": value,
+                "unit": node.unit,
+                "rank": node.rank,
+                "source": node.source,
+                "note": node.note,
+            }
+
+
+def membership_rows(profile: Profile) -> Iterator[dict[str, Any]]:
+    for span in profile.memberships:
+        yield {
+            "country": profile.id,
+            "org": span.org,
+            "status": span.status,
+            "since": _when(span.since),
+            "until": _when(span.until),
+            "source": span.source,
+            "note": span.note,
+        }
+
+
+def leader_rows(profile: Profile) -> Iterator[dict[str, Any]]:
+    for leader in profile.succession.leaders:
+        yield {
+            "country": profile.id,
+            "name": leader.name,
+            "title": leader.title,
+            "since": _when(leader.since),
+            "until": _when(leader.until),
+            "born": _when(leader.born),
+            "how_ended": leader.how_ended,
+            "acting": leader.acting,
+            "parallel": leader.parallel,
+            "relation": leader.relation,
+            "source": leader.source,
+            "note": leader.note,
+        }
+
+
+def tables(session: Session) -> dict[str, Rows]:
+    """Every table of the export, in ``SCHEMA`` order, for the profiles the session sees."""
+    profiles = session.profiles()
+    catalog = session.catalog
+    rows: dict[str, list[dict[str, Any]]] = {
+        "countries": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "official_name": p.official_name,
+                "iso2": p.iso2,
+                "iso3": p.iso3,
+                "capital": p.capital,
+                "aliases": p.aliases,
+            }
+            for p in profiles
+        ],
+        "figures": [row for p in profiles for row in figure_rows(p)],
+        "memberships": [row for p in profiles for row in membership_rows(p)],
+        "leaders": [row for p in profiles for row in leader_rows(p)],
+        "organizations": [
+            {
+                "id": org.id,
+                "name": org.name,
+                "abbreviations": org.abbreviations,
+                "aliases": org.aliases,
+                "kind": org.kind,
+                "founded": _when(org.founded),
+                "dissolved": _when(org.dissolved),
+                "predecessor": org.predecessor,
+                "successor": org.successor,
+                "leading_power": org.leading_power,
+                "url": org.url,
+                "source": org.source,
+                "note": org.note,
+            }
+            for org in sorted(catalog.organizations.values(), key=lambda org: org.id)
+        ],
+        "sources": [
+            {**entry(key, source), "note": source.note} for key, source in sorted(catalog.sources.items())
+        ],
+        "meta": [{"key": key, "value": value} for key, value in session.meta().items()],
+    }
+    return {name: Rows(name, name, list(SCHEMA[name]), rows[name]) for name in SCHEMA}
+
+
+def export(session: Session, fmt: ExportFormat, output: Path, force: bool = False) -> dict[str, int]:
+    """Write the whole data set to ``output``; the number of rows of each table.
+
+    CSV gives a folder with one file per table (``figures.csv``, ``sources.csv``, …), since one
+    CSV file holds one table. Nothing is left half-written: the output is written beside its
+    place under a temporary name and renamed when whole.
+    """
+    if fmt is ExportFormat.csv and output.suffix.lower() == ".csv":
+        raise UsageError(
+            f"--format csv writes a folder of CSV files, one per table: name a folder, not '{output}'"
+        )
+    result = tables(session)
+    with replacing(output, force, folder=fmt is ExportFormat.csv) as temp:
+        if fmt is ExportFormat.csv:
+            for name, table in result.items():
+                (temp / f"{name}.csv").write_text(render(table, OutputFormat.csv) or "", encoding="utf-8")
+        elif fmt is ExportFormat.json:
+            document: dict[str, Any] = {name: table.rows for name, table in result.items() if name != "meta"}
+            document["meta"] = session.meta()
+            temp.write_text(to_json(document), encoding="utf-8")
+        else:
+            _write_sqlite(temp, result)
+    return {name: len(table.rows) for name, table in result.items() if name != "meta"}
+
+
+def _sql(value: Any) -> Any:
+    """A cell as SQLite stores it: lists as ``; ``-separated text, like the CSV files."""
+    return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+
+def _write_sqlite(path: Path, result: dict[str, Rows]) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            for name, columns in SCHEMA.items():
+                definitions = [f"{column} {kind}" for column, kind in columns.items()]
+                definitions += [_KEYS[name]] if name in _KEYS else []
+                connection.execute(f"CREATE TABLE {name} ({', '.join(definitions)})")
+                marks = ", ".join("?" * len(columns))
+                connection.executemany(
+                    f"INSERT INTO {name} VALUES ({marks})",
+                    ([_sql(row[column]) for column in columns] for row in result[name].rows),
+                )
+            for index, target in _INDEXES.items():
+                connection.execute(f"CREATE INDEX {index} ON {target}")
+    finally:
+        connection.close()
+
+
+@contextmanager
+def replacing(target: Path, force: bool, *, folder: bool = False) -> Iterator[Path]:
+    """A temporary file (or folder) beside ``target`` to write, renamed to ``target`` when whole.
+
+    An existing ``target`` is replaced only with ``force``, and only by one of its kind.
+    """
+    kind = "folder" if folder else "file"
+    if not target.parent.is_dir():
+        raise UsageError(f"cannot write '{target}': folder '{target.parent}' does not exist")
+    if target.exists():
+        if not force:
+            raise UsageError(f"'{target}' exists; --force replaces it")
+        if target.is_dir() != folder:
+            raise UsageError(f"'{target}' exists and is not a {kind}; it is left as it is")
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        if folder:
+            temp = Path(tempfile.mkdtemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"))
+        else:
+            handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+            os.close(handle)
+            temp = Path(name)
+        # mkstemp and mkdtemp make private files; the output gets the usual permissions.
+        temp.chmod((0o777 if folder else 0o666) & ~umask)
+    except OSError as exc:
+        raise UsageError(f"cannot write '{target}': {exc.strerror}") from None
+    try:
+        yield temp
+        if folder and target.exists():
+            # A folder cannot replace another in one rename: move the old one aside first.
+            old = temp.with_name(temp.name + ".old")
+            os.replace(target, old)
+            os.replace(temp, target)
+            shutil.rmtree(old)
+        else:
+            os.replace(temp, target)
+    except BaseException as exc:
+        if folder:
+            shutil.rmtree(temp, ignore_errors=True)
+        else:
+            temp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise UsageError(f"cannot write '{target}': {exc.strerror}") from None
+        raise
