@@ -48,7 +48,7 @@ def _fail(message: str, status: int) -> typer.Exit:
     return typer.Exit(status)
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
+def command(name: str | None = None, group: typer.Typer | None = None) -> Callable[[F], F]:
     """Register a command whose expected errors end as one line on stderr and an exit status."""
 
     def decorate(fn: F) -> F:
@@ -61,7 +61,7 @@ def command(name: str | None = None) -> Callable[[F], F]:
                     raise
                 raise _fail(str(exc), exc.exit_status) from None
 
-        app.command(name)(run)
+        (group or app).command(name)(run)
         return fn
 
     return decorate
@@ -300,6 +300,34 @@ def schema() -> None:
         "title": "ca-profiles country profile",
     }
     sys.stdout.write(to_json({**header, **msgspec.json.schema(Profile)}))
+
+
+import_app = typer.Typer(
+    help="Update profiles in a data folder from a data set download.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+# `import` is a Python keyword, hence the sub-app's name given here.
+app.add_typer(import_app, name="import")
+
+
+@command("wdi", group=import_app)
+def import_wdi(
+    file: Annotated[Path, typer.Argument(help="API_<indicator>_DS2_….csv or WDICSV.csv.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="The data folder to update (default: first of CA_PROFILES_DATA)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+) -> None:
+    """Update remittance and population series from a World Bank WDI download, comments kept."""
+    from . import wdi
+
+    outcome = wdi.import_file(file, data_dir, dry_run=dry_run)
+    _emit(outcome.rows(), _format(fmt, json), outcome.problems)
+    sys.stderr.write(outcome.summary() + "\n")
 
 
 def main() -> None:
