@@ -330,6 +330,40 @@ def import_wdi(
     sys.stderr.write(outcome.summary() + "\n")
 
 
+@command()
+def chart(
+    field: Annotated[
+        str, typer.Argument(help="A field path (see `fields`).", autocompletion=_complete_field)
+    ],
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Countries (default: every one with the field).", autocompletion=_complete_country
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save as FILE.png, FILE.svg or FILE.pdf (needs ca-profiles[plot])."
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """A field over the years for several countries: a chart in the terminal or a figure file."""
+    from . import chart as charting
+
+    if output is None:
+        _read(data_dir, as_of, fmt, json, lambda session: charting.chart_view(session, field, countries))
+        return
+    from .render import figure
+
+    figure.save(charting.chart_view(_session(data_dir, as_of), field, countries), output)
+    sys.stderr.write(f"Wrote {output}\n")
+
+
 def main() -> None:
     """Entry point of the console script."""
     app()
