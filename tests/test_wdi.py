@@ -8,6 +8,7 @@ import json
 import math
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -131,7 +132,7 @@ MALFORMED = {
     "empty": ("", "1:1: no World Bank header "),
     "no-code": (
         PREAMBLE + HEADER + "\n" + GOOD.replace('"KAZ"', '""'),
-        "6:14: the Country Code is empty",
+        "6:14: the Country Code '' is not a code",
     ),
 }
 
@@ -144,6 +145,30 @@ def test_malformed_file_names_line_and_column(case: str, tmp_path: Path) -> None
     with pytest.raises(InvalidData) as caught:
         wdi.read(path)
     assert str(caught.value).startswith(f"{display(path)}:{expected}")
+
+
+values = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False, width=32))
+
+
+@given(
+    st.dictionaries(st.sampled_from(["KAZ", "KGZ", "TJK", "WLD"]), st.lists(values, min_size=3, max_size=3))
+)
+def test_api_layout_round_trip(table: dict[str, list[float | None]]) -> None:
+    """Whatever a World Bank file holds, the values read are the values written."""
+    lines = [
+        PREAMBLE + '"Country Name","Country Code","Indicator Name","Indicator Code","2001","2002","2003",'
+    ]
+    for code, row in table.items():
+        cells = ["" if v is None else repr(v) for v in row]
+        lines.append(",".join(f'"{c}"' for c in ["Name, with comma", code, "x", "SP.POP.TOTL", *cells]) + ",")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "API.csv"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+        read = {row.country_code: row.values for row in wdi.read(path).rows}
+    assert read == {
+        code: {year: v for year, v in zip((2001, 2002, 2003), row, strict=True) if v is not None}
+        for code, row in table.items()
+    }
 
 
 def test_bytes_that_are_not_utf8_are_located(tmp_path: Path) -> None:
@@ -361,6 +386,8 @@ def test_a_second_import_changes_nothing(
     status, stdout, stderr = run_import(runner, str(API), "--data-dir", str(target), "--json")
     assert (status, json.loads(stdout)) == (0, [])
     assert stderr.startswith(f"Nothing to change in {display(target)}")
+    # For people, no empty table: the message says it.
+    assert run_import(runner, str(API), "--data-dir", str(target))[1] == ""
     assert snapshot(target) == before
 
 

@@ -326,7 +326,10 @@ def import_wdi(
     from . import wdi
 
     outcome = wdi.import_file(file, data_dir, dry_run=dry_run)
-    _emit(outcome.rows(), _format(fmt, json), outcome.problems)
+    fmt = _format(fmt, json)
+    # People are told "nothing to change" on stderr rather than shown an empty table.
+    if outcome.changes or fmt is not OutputFormat.table:
+        _emit(outcome.rows(), fmt, outcome.problems)
     sys.stderr.write(outcome.summary() + "\n")
 
 

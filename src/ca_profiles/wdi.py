@@ -173,8 +173,8 @@ def _read(reader: _Reader, download: Download) -> Download:
         if len(cells) != width:
             raise reader.problem(f"expected {width} cells as in the header, found {len(cells)}")
         country_name, code, indicator_name, indicator_code = cells[:4]
-        if not code.strip():
-            raise reader.problem("the Country Code is empty", 1)
+        if not code.strip() or not code.isprintable():
+            raise reader.problem(f"the Country Code {code!r} is not a code", 1)
         indicator = INDICATORS.get(indicator_code)
         if indicator is None:
             continue
@@ -377,8 +377,8 @@ def _sources_layer(
 
     The WDI entry is copied from the layer that holds it where the target has none. A layer's
     release takes the place of the bundled one in ``--version`` and every JSON document, so it
-    is stamped ``<release it builds on>+wdi.<YYYYMMDD>``: data updated by hand from the release
-    never passes for the release itself.
+    is stamped ``<release it builds on>+wdi.<YYYYMMDD>``: data updated after the release never
+    pass for the release itself.
     """
     from . import update
 
