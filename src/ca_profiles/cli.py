@@ -49,7 +49,7 @@ def _fail(message: str, status: int) -> typer.Exit:
     return typer.Exit(status)
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
+def command(name: str | None = None, group: typer.Typer | None = None) -> Callable[[F], F]:
     """Register a command whose expected errors end as one line on stderr and an exit status."""
 
     def decorate(fn: F) -> F:
@@ -62,7 +62,7 @@ def command(name: str | None = None) -> Callable[[F], F]:
                     raise
                 raise _fail(str(exc), exc.exit_status) from None
 
-        app.command(name)(run)
+        (group or app).command(name)(run)
         return fn
 
     return decorate
@@ -418,6 +418,71 @@ def diff(
     from .diff import diff_releases
 
     _emit(diff_releases(old, new, data_dir), _format(fmt, json))
+
+
+import_app = typer.Typer(
+    help="Update profiles in a data folder from a data set download.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+# `import` is a Python keyword, hence the sub-app's name given here.
+app.add_typer(import_app, name="import")
+
+
+@command("wdi", group=import_app)
+def import_wdi(
+    file: Annotated[Path, typer.Argument(help="API_<indicator>_DS2_….csv or WDICSV.csv.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="The data folder to update (default: first of CA_PROFILES_DATA)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+) -> None:
+    """Update remittance and population series from a World Bank WDI download, comments kept."""
+    from . import wdi
+
+    outcome = wdi.import_file(file, data_dir, dry_run=dry_run)
+    fmt = _format(fmt, json)
+    # People are told "nothing to change" on stderr rather than shown an empty table.
+    if outcome.changes or fmt is not OutputFormat.table:
+        _emit(outcome.rows(), fmt, outcome.problems)
+    sys.stderr.write(outcome.summary() + "\n")
+
+
+@command()
+def chart(
+    field: Annotated[
+        str, typer.Argument(help="A field path (see `fields`).", autocompletion=_complete_field)
+    ],
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Countries (default: every one with the field).", autocompletion=_complete_country
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save as FILE.png, FILE.svg or FILE.pdf (needs ca-profiles[plot])."
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """A field over the years for several countries: a chart in the terminal or a figure file."""
+    from . import chart as charting
+
+    if output is None:
+        _read(data_dir, as_of, fmt, json, lambda session: charting.chart_view(session, field, countries))
+        return
+    from .render import figure
+
+    figure.save(charting.chart_view(_session(data_dir, as_of), field, countries), output)
+    sys.stderr.write(f"Wrote {output}\n")
 
 
 def main() -> None:

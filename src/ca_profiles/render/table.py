@@ -41,6 +41,10 @@ def show(result: Report | Rows) -> None:
 
 def render(result: Report | Rows, width: int = 100) -> RenderableType:
     if isinstance(result, Rows):
+        if result.kind == "chart":
+            from ca_profiles.render import chart
+
+            return chart.render(result, width)
         return _matrix(result, width) if result.kind == "memberships" else _rows(result, width)
     if result.kind == "profile":
         return _profile(result.data, compact=width < _FULL_WIDTH)
