@@ -6,13 +6,12 @@ figure is saved.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import textwrap
 from pathlib import Path
 from typing import Any
 
 from ca_profiles.errors import UsageError
+from ca_profiles.files import replacing
 from ca_profiles.views import Rows
 
 FORMATS = ("png", "svg", "pdf")
@@ -65,11 +64,5 @@ def save(result: Rows, output: Path) -> None:
         rows_of_caption = caption.count("\n") + 1
         figure.subplots_adjust(left=0.1, right=0.8, bottom=0.14 + 0.03 * rows_of_caption)
         figure.text(0.01, 0.01, caption, fontsize=6.5, va="bottom", ha="left", wrap=False)
-        handle, temporary = tempfile.mkstemp(prefix=f".{output.name}.", dir=output.parent)
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                figure.savefig(stream, format=kind, metadata=_METADATA[kind], dpi=200)
-            os.replace(temporary, output)
-        except BaseException:
-            os.unlink(temporary)
-            raise
+        with replacing(output, force=True) as temporary, temporary.open("wb") as stream:
+            figure.savefig(stream, format=kind, metadata=_METADATA[kind], dpi=200)
