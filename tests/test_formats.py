@@ -118,9 +118,14 @@ def test_latex_escapes_what_tex_would_read_as_commands(runner: CliRunner, tmp_pa
     assert r"\cite{" in text and "test-census" in text
 
 
-def test_a_profile_has_no_latex_form(runner: CliRunner) -> None:
-    result = runner.invoke(app, ["show", "kazakhstan", "--format", "latex"])
+def test_a_profile_in_latex_is_its_figures_table(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "kazakhstan", "--section", "energy", "--format", "latex"])
+    assert result.exit_code == 0
+    assert "\\toprule" in result.stdout and "energy.gas\\_reserves" in result.stdout
+    assert "\\cite{" in result.stdout
+
+
+def test_a_field_has_no_csv_form(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["get", "kazakhstan", "energy.gas_reserves", "--format", "csv"])
     assert result.exit_code == ExitStatus.USAGE
-    assert result.stderr == (
-        "Error: --format latex is for tables; use json, jsonl or yaml for a whole profile\n"
-    )
+    assert result.stderr == "Error: --format csv is for tables; use json, jsonl or yaml here\n"

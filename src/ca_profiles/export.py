@@ -7,16 +7,14 @@ and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``200
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .bibliography import entry
-from .checks import walk
 from .errors import UsageError
 from .files import replacing
-from .model import Figure, Profile, When
 from .render.formats import ExportFormat, OutputFormat, render, to_json
+from .tidy import figure_rows, leader_rows, membership_rows, when_text
 from .views import Rows, Session
 
 #: Every table: column → SQLite type and constraints. The one definition of the columns, in
@@ -109,73 +107,6 @@ _INDEXES = {
     "memberships_org": "memberships (org, status)",
 }
 
-#: The fields of a profile's identity, which the tidy table files under the section "identity".
-_IDENTITY = frozenset({"population", "area", "gdp"})
-
-
-def _when(value: When | None) -> str | None:
-    return None if value is None else str(value)
-
-
-def figure_rows(profile: Profile) -> Iterator[dict[str, Any]]:
-    """Every figure of a profile, a series giving one row per year.
-
-    ``field`` is the path of the figure without list positions; ``item`` names the plant,
-    pipeline or project a figure belongs to.
-    """
-    nodes = dict(walk(profile))
-    for path, node in nodes.items():
-        if not isinstance(node, Figure):
-            continue
-        names = [part for part in path if isinstance(part, str)]
-        owners = (nodes[path[:end]] for end in range(len(path) - 1, 0, -1))
-        item = next((owner.name for owner in owners if isinstance(getattr(owner, "name", None), str)), None)
-        values = sorted(node.series.items()) if node.series else [(node.year, node.value)]
-        for year, value in values:
-            yield {
-                "country": profile.id,
-                "section": "identity" if names[0] in _IDENTITY else names[0],
-                "field": ".".join(names),
-                "item": item,
-                "year": year,
-                "value": value,
-                "unit": node.unit,
-                "rank": node.rank,
-                "source": node.source,
-                "note": node.note,
-            }
-
-
-def membership_rows(profile: Profile) -> Iterator[dict[str, Any]]:
-    for span in profile.memberships:
-        yield {
-            "country": profile.id,
-            "org": span.org,
-            "status": span.status,
-            "since": _when(span.since),
-            "until": _when(span.until),
-            "source": span.source,
-            "note": span.note,
-        }
-
-
-def leader_rows(profile: Profile) -> Iterator[dict[str, Any]]:
-    for leader in profile.succession.leaders:
-        yield {
-            "country": profile.id,
-            "name": leader.name,
-            "title": leader.title,
-            "since": _when(leader.since),
-            "until": _when(leader.until),
-            "born": _when(leader.born),
-            "how_ended": leader.how_ended,
-            "acting": leader.acting,
-            "parallel": leader.parallel,
-            "relation": leader.relation,
-            "source": leader.source,
-            "note": leader.note,
-        }
-
 
 def tables(session: Session) -> dict[str, Rows]:
     """Every table of the export, in ``SCHEMA`` order, for the profiles the session sees."""
@@ -204,8 +135,8 @@ def tables(session: Session) -> dict[str, Rows]:
                 "abbreviations": org.abbreviations,
                 "aliases": org.aliases,
                 "kind": org.kind,
-                "founded": _when(org.founded),
-                "dissolved": _when(org.dissolved),
+                "founded": when_text(org.founded),
+                "dissolved": when_text(org.dissolved),
                 "predecessor": org.predecessor,
                 "successor": org.successor,
                 "leading_power": org.leading_power,

@@ -26,6 +26,7 @@ from .indices import (
     head_of_state,
 )
 from .model import FIELDS, UNITS, Profile
+from .tidy import figure_rows
 
 SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "china", "indices", "gaps")
 _IDENTITY = ("id", "name", "official_name", "iso2", "iso3", "aliases", "capital", "population", "area", "gdp")
@@ -38,6 +39,8 @@ class Report:
     kind: str
     data: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The same result as one flat table, for the formats that hold only tables (CSV, …).
+    table: Rows | None = None
 
 
 def figures_of(value: Any) -> list[dict[str, Any]]:
@@ -84,7 +87,14 @@ def show(session: Session, name: str, section: str | None = None) -> Report:
             raise UnknownName("section", section, difflib.get_close_matches(section, SECTIONS, n=3))
         keys = _IDENTITY if section == "identity" else ("id", "name", section)
         data = {key: data[key] for key in keys}
-    return Report("profile", data, session.meta())
+    rows = [row for row in figure_rows(profile) if section in (None, row["section"])]
+    columns = list(rows[0]) if rows else ["country", "section", "field", "year", "value", "unit", "source"]
+    table = Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=_cited(rows))
+    return Report("profile", data, session.meta(), table)
+
+
+def _cited(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted({row["source"] for row in rows if row.get("source")})
 
 
 @dataclass
@@ -291,7 +301,13 @@ def explain_view(session: Session, country: str, index: str) -> Report:
         for key in dict.fromkeys(k for c in result.components for k in c.literature)
         if key in session.catalog.sources
     }
-    return Report("explanation", data, session.meta())
+    rows = [{"id": profile.id, "index": name, **component} for component in data["components"]]
+    columns = list(rows[0]) if rows else ["id", "index"]
+    cited = sorted(data["literature"])
+    table = Rows(
+        "explanation", f"{result.label}: {profile.name}", columns, rows, session.meta(), sources=cited
+    )
+    return Report("explanation", data, session.meta(), table)
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:

@@ -42,6 +42,10 @@ def format_plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(value)
 
 
+#: Formats that hold one flat table and nothing nested.
+_TABLE_ONLY = frozenset({OutputFormat.csv, OutputFormat.markdown, OutputFormat.latex})
+
+
 def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
     """The one dispatch from (result, format) to text; None where a rich table is wanted."""
     from ca_profiles.views import Rows
@@ -52,6 +56,8 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         # `get` is for scripts: its view for people is the bare value.
         value = result.data["value"]
         return ("" if value is None else format_plain(value)) + "\n"
+    if not isinstance(result, Rows) and result.table is not None and fmt in _TABLE_ONLY:
+        result = result.table  # a profile as CSV is its figures in tidy long form
     if isinstance(result, Rows):
         if fmt is OutputFormat.latex:
             return _latex(result)
@@ -70,7 +76,7 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         return msgspec.json.encode(document).decode() + "\n"
     if fmt is OutputFormat.yaml:
         return _yaml(document)
-    raise UsageError(f"--format {fmt.value} is for tables; use json, jsonl or yaml for a whole profile")
+    raise UsageError(f"--format {fmt.value} is for tables; use json, jsonl or yaml here")
 
 
 def _yaml(data: Any) -> str:
