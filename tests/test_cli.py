@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import typer.main
 from typer.testing import CliRunner
 
 from ca_profiles import __version__
@@ -153,3 +155,51 @@ def test_subprocess_expected_error_has_no_traceback(tmp_path: Path) -> None:
     assert proc.returncode == ExitStatus.INVALID_DATA
     assert b"Traceback" not in proc.stderr
     assert proc.stdout.decode().count("\n") == 1
+
+
+def _complete(words: str) -> list[str]:
+    """Ask the installed command for completions the way bash does."""
+    env = {
+        **os.environ,
+        "_CA_PROFILES_COMPLETE": "complete_bash",
+        "COMP_WORDS": words,
+        "COMP_CWORD": str(len(words.split()) - (0 if words.endswith(" ") else 1)),
+    }
+    env.pop("CA_PROFILES_DATA", None)
+    done = subprocess.run(
+        [sys.executable, "-c", "from ca_profiles.cli import app; app(prog_name='ca-profiles')"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.split()
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        ("ca-profiles show kaz", ["kazakhstan"]),
+        ("ca-profiles compare kazakhstan t", ["tajikistan", "turkmenistan"]),
+        (
+            "ca-profiles rank energy.gas_",
+            ["energy.gas_reserves", "energy.gas_production", "energy.gas_exports"],
+        ),
+        ("ca-profiles rank indices.", ["indices.succession_risk", "indices.migration_dependence"]),
+        ("ca-profiles memberships --org cs", ["cst", "csto"]),
+        ("ca-profiles list --member ea", ["eaeu"]),
+        ("ca-profiles explain kazakhstan s", ["succession"]),
+    ],
+)
+def test_shell_completion(words: str, expected: list[str]) -> None:
+    assert _complete(words) == expected
+
+
+def test_every_command_has_help_and_is_in_the_readme(runner: CliRunner) -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    group = typer.main.get_command(app)
+    commands = getattr(group, "commands", {})
+    assert len(commands) >= 9
+    for name, command in commands.items():
+        assert command.help, name
+        assert f"ca-profiles {name}" in readme, name

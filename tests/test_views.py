@@ -168,3 +168,45 @@ def test_subprocess_into_head_ends_quietly() -> None:
     )
     assert proc.stdout == "{\n"
     assert proc.stderr == ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "yaml", "csv"])
+def test_every_row_names_its_release_and_date(runner: CliRunner, fmt: str) -> None:
+    result = runner.invoke(app, ["rank", "energy.oil_reserves", "--as-of", "2019", "--format", fmt])
+    assert result.exit_code == 0
+    if fmt == "csv":
+        rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(result.stdout)))
+        assert list(rows[0])[-2:] == ["as_of", "data_release"]
+        assert {(r["as_of"], r["data_release"]) for r in rows} == {("2019", "2026.11")}
+    elif fmt == "yaml":
+        assert result.stdout.count("as_of: 2019") == 6
+    else:
+        lines = [result.stdout] if fmt == "json" else result.stdout.splitlines()
+        rows = [row for line in lines for row in (json.loads(line) if fmt == "json" else [json.loads(line)])]
+        assert {(r["as_of"], r["data_release"]) for r in rows} == {(2019, "2026.11")}
+        assert list(rows[0])[-2:] == ["as_of", "data_release"]
+
+
+def test_markdown_tables_carry_no_stamp_columns(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["rank", "energy.oil_reserves", "--format", "markdown"])
+    assert "as_of" not in result.stdout.splitlines()[0]
+
+
+def test_show_as_csv_is_the_profile_in_tidy_long_form(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["show", "tajikistan", "--section", "migration", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    shown = json.loads(runner.invoke(app, ["show", "tajikistan", "--json"]).stdout)
+    series = shown["migration"]["remittances_pct_gdp"][0]["series"]
+    wdi = {r["year"]: float(r["value"]) for r in rows if r["source"] == "wb-wdi"}
+    assert wdi == series  # JSON keys are the years as text, like the CSV cells
+    assert {r["section"] for r in rows} == {"migration"}
+
+
+def test_explain_as_csv_has_one_row_per_factor(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["explain", "uzbekistan", "succession", "--as-of", "2025", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    explained = json.loads(
+        runner.invoke(app, ["explain", "uzbekistan", "succession", "--as-of", "2025", "--json"]).stdout
+    )
+    assert [r["factor"] for r in rows] == [c["factor"] for c in explained["components"]]
+    assert sum(float(r["contribution"]) for r in rows) == pytest.approx(explained["score"])

@@ -60,8 +60,9 @@ class Catalog:
     _folders: dict[Path, list[Path]] = field(default_factory=dict)
 
     @classmethod
-    def open(cls, data_dirs: list[Path] | None = None) -> Catalog:
-        catalog = cls(data_roots(data_dirs))
+    def open(cls, data_dirs: list[Path] | None = None, *, roots: list[Path] | None = None) -> Catalog:
+        """The bundled data with the user's folders over it; or, given ``roots``, those folders alone."""
+        catalog = cls(data_roots(data_dirs) if roots is None else roots)
         for root in catalog.roots:
             paths = catalog._folders.setdefault(root, [])
             for path, problem in profile_files(root):

@@ -14,7 +14,8 @@ import typer
 
 from . import __version__
 from .errors import CaProfilesError, ExitStatus, printable
-from .render.formats import OutputFormat
+from .render.citations import CitationFormat
+from .render.formats import ExportFormat, OutputFormat
 
 if TYPE_CHECKING:
     from .errors import Problem
@@ -64,7 +65,7 @@ def _discard_output() -> None:
     os.close(devnull)
 
 
-def command(name: str | None = None) -> Callable[[F], F]:
+def command(name: str | None = None, group: typer.Typer | None = None) -> Callable[[F], F]:
     """Register a command whose expected errors end as one line on stderr and an exit status."""
 
     def decorate(fn: F) -> F:
@@ -79,7 +80,7 @@ def command(name: str | None = None) -> Callable[[F], F]:
             except BrokenPipeError:
                 raise typer.Exit(_pipe_closed()) from None
 
-        app.command(name)(run)
+        (group or app).command(name)(run)
         return fn
 
     return decorate
@@ -132,6 +133,12 @@ def _complete_field(incomplete: str) -> list[str]:
     return [path for path in (*FIELDS, *INDEX_FIELDS) if path.startswith(incomplete)]
 
 
+def _complete_org(incomplete: str) -> list[str]:
+    from .catalog import Catalog
+
+    return [id for id in sorted(Catalog.open().organizations) if id.startswith(incomplete.lower())]
+
+
 def _complete_index(incomplete: str) -> list[str]:
     from .indices import ALIASES
 
@@ -149,12 +156,17 @@ def _format(fmt: OutputFormat, json: bool) -> OutputFormat:
     return OutputFormat.json if json else fmt
 
 
+def _warn(problems: Sequence["Problem"]) -> None:
+    """Name on stderr the files that could not be read and were left out."""
+    for problem in problems:
+        sys.stderr.write(f"Warning: skipped {problem}\n")
+
+
 def _emit(result: Any, fmt: OutputFormat, problems: Sequence["Problem"] = ()) -> None:
     """Print a result in the chosen format; files that could not be read are named on stderr."""
     from .render import formats
 
-    for problem in problems:
-        sys.stderr.write(f"Warning: skipped {problem}\n")
+    _warn(problems)
     text = formats.render(result, fmt)
     if text is None:
         from .render import table
@@ -195,7 +207,10 @@ def show(
 
 @command("list")
 def list_(
-    member: Annotated[str | None, typer.Option("--member", help="Only members of this organisation.")] = None,
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="Only members of this organisation.", autocompletion=_complete_org),
+    ] = None,
     borders_china: Annotated[
         bool, typer.Option("--borders-china", help="Only countries bordering China.")
     ] = False,
@@ -252,7 +267,9 @@ def compare(
 
 @command()
 def memberships(
-    org: Annotated[str | None, typer.Option("--org", help="One organisation's timeline.")] = None,
+    org: Annotated[
+        str | None, typer.Option("--org", help="One organisation's timeline.", autocompletion=_complete_org)
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,
@@ -343,6 +360,150 @@ def schema() -> None:
         "title": "ca-profiles country profile",
     }
     sys.stdout.write(to_json({**header, **msgspec.json.schema(Profile)}))
+
+
+@command()
+def sources(
+    country: Annotated[
+        str | None,
+        typer.Argument(help="Country (default: the whole bibliography).", autocompletion=_complete_country),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The sources a profile cites and where; without a country, the whole bibliography."""
+    from . import bibliography
+
+    _read(data_dir, as_of, fmt, json, lambda session: bibliography.sources_view(session, country))
+
+
+@command()
+def cite(
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(help="Countries whose sources to cite.", autocompletion=_complete_country),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every source of the data set.")] = False,
+    fmt: Annotated[
+        CitationFormat, typer.Option("--format", "-f", help="bibtex, csl-json (Pandoc, Zotero) or text.")
+    ] = CitationFormat.text,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Bibliography entries for every source the named profiles cite; keys are the source keys."""
+    from . import bibliography
+    from .errors import UsageError
+    from .render import citations
+
+    if bool(countries) == all_:
+        raise UsageError("name one or more countries, or give --all")
+    session = _session(data_dir, as_of)
+    entries = bibliography.cited_sources(session, None if all_ else countries)
+    _warn(session.catalog.problems)
+    sys.stdout.write(citations.render(entries, fmt))
+
+
+@command("export")
+def export_(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv (a folder of files), json or sqlite.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file (for csv, the folder) to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The whole data set as tidy tables: figures (one row per value), memberships, leaders, …"""
+    from .export import export
+
+    session = _session(data_dir, as_of)
+    counts = export(session, fmt, output, force)
+    _warn(session.catalog.problems)
+    summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    sys.stderr.write(f"Wrote {output}: {summary}\n")
+
+
+@command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older data folder (countries/, sources.yaml, …).")],
+    new: Annotated[
+        Path | None, typer.Argument(help="The newer data folder (default: the data the tool reads).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """What changed between two data releases: figures, memberships and heads of state."""
+    from .diff import diff_releases
+
+    _emit(diff_releases(old, new, data_dir), _format(fmt, json))
+
+
+import_app = typer.Typer(
+    help="Update profiles in a data folder from a data set download.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+# `import` is a Python keyword, hence the sub-app's name given here.
+app.add_typer(import_app, name="import")
+
+
+@command("wdi", group=import_app)
+def import_wdi(
+    file: Annotated[Path, typer.Argument(help="API_<indicator>_DS2_….csv or WDICSV.csv.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="The data folder to update (default: first of CA_PROFILES_DATA)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+) -> None:
+    """Update remittance and population series from a World Bank WDI download, comments kept."""
+    from . import wdi
+
+    outcome = wdi.import_file(file, data_dir, dry_run=dry_run)
+    fmt = _format(fmt, json)
+    # People are told "nothing to change" on stderr rather than shown an empty table.
+    if outcome.changes or fmt is not OutputFormat.table:
+        _emit(outcome.rows(), fmt, outcome.problems)
+    sys.stderr.write(outcome.summary() + "\n")
+
+
+@command()
+def chart(
+    field: Annotated[
+        str, typer.Argument(help="A field path (see `fields`).", autocompletion=_complete_field)
+    ],
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Countries (default: every one with the field).", autocompletion=_complete_country
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save as FILE.png, FILE.svg or FILE.pdf (needs ca-profiles[plot])."
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """A field over the years for several countries: a chart in the terminal or a figure file."""
+    from . import chart as charting
+
+    if output is None:
+        _read(data_dir, as_of, fmt, json, lambda session: charting.chart_view(session, field, countries))
+        return
+    from .render import figure
+
+    figure.save(charting.chart_view(_session(data_dir, as_of), field, countries), output)
+    sys.stderr.write(f"Wrote {output}\n")
 
 
 def main() -> None:

@@ -275,7 +275,7 @@ def compute(profile: Profile, name: str, rubric: IndexRubric, ctx: Context) -> I
             read.append((factor, fact, "excluded", None))
     counted = sum(factor.weight for factor, _, _, score in read if score is not None)
     total = sum(factor.weight for factor in rubric.factors)
-    coverage = sum(factor.weight for factor, _, how, _ in read if how == "read") / total if total else 0.0
+    coverage = round(sum(f.weight for f, _, how, _ in read if how == "read") / total, 4) if total else 0.0
     components = [
         Component(
             factor=factor.id,
@@ -285,15 +285,18 @@ def compute(profile: Profile, name: str, rubric: IndexRubric, ctx: Context) -> I
             reading=fact.reading,
             sources=fact.sources,
             treatment=how,
-            score=score,
+            score=None if score is None else round(score, 4),
             weight=factor.weight,
-            share=factor.weight / counted if score is not None and counted else 0.0,
-            contribution=100 * factor.weight * score / counted if score is not None and counted else 0.0,
+            share=round(factor.weight / counted, 4) if score is not None and counted else 0.0,
+            # Rounded once here, so that the score is exactly the sum users can check.
+            contribution=round(100 * factor.weight * score / counted, 3)
+            if score is not None and counted
+            else 0.0,
             literature=factor.sources,
         )
         for factor, fact, how, score in read
     ]
-    score = sum(c.contribution for c in components) if counted else None
+    score = round(sum(c.contribution for c in components), 3) if counted else None
     level = _level(rubric, score, coverage)
     return IndexResult(name, rubric.label, ctx.date, score, level, coverage, rubric.min_coverage, components)
 

@@ -387,11 +387,15 @@ def bundled_root() -> Path:
     return Path(__file__).resolve().parents[2] / "data"
 
 
+def env_roots() -> list[Path]:
+    """The data folders named by ``CA_PROFILES_DATA``, in order."""
+    return [Path(p) for p in os.environ.get("CA_PROFILES_DATA", "").split(os.pathsep) if p]
+
+
 def data_roots(extra: list[Path] | None = None) -> list[Path]:
     """The bundled data, then ``CA_PROFILES_DATA``, then ``--data-dir``: later layers win."""
-    env = [Path(p) for p in os.environ.get("CA_PROFILES_DATA", "").split(os.pathsep) if p]
     roots = [bundled_root()]
-    for root in [*env, *(extra or [])]:
+    for root in [*env_roots(), *(extra or [])]:
         if not root.is_dir():
             raise UsageError(f"data folder '{root}' does not exist or is not a folder")
         roots.append(root)

@@ -357,6 +357,11 @@ class Release(Record, kw_only=True):
     date: dt.date
 
 
+#: A source key is also its citation key in BibTeX, LaTeX and Pandoc: letters, digits and
+#: inner ``-_.:``, which all three accept as they are.
+SOURCE_KEY = r"[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9])?"
+
+
 class Sources(Record, kw_only=True):
     """The file ``sources.yaml``: the release, preferred sources and the bibliography."""
 

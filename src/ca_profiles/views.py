@@ -26,6 +26,7 @@ from .indices import (
     head_of_state,
 )
 from .model import FIELDS, UNITS, Profile
+from .tidy import figure_rows
 
 SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "china", "indices", "gaps")
 _IDENTITY = ("id", "name", "official_name", "iso2", "iso3", "aliases", "capital", "population", "area", "gdp")
@@ -38,6 +39,8 @@ class Report:
     kind: str
     data: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
+    #: The same result as one flat table, for the formats that hold only tables (CSV, …).
+    table: Rows | None = None
 
 
 def figures_of(value: Any) -> list[dict[str, Any]]:
@@ -84,7 +87,14 @@ def show(session: Session, name: str, section: str | None = None) -> Report:
             raise UnknownName("section", section, difflib.get_close_matches(section, SECTIONS, n=3))
         keys = _IDENTITY if section == "identity" else ("id", "name", section)
         data = {key: data[key] for key in keys}
-    return Report("profile", data, session.meta())
+    rows = [row for row in figure_rows(profile) if section in (None, row["section"])]
+    columns = list(rows[0]) if rows else ["country", "section", "field", "year", "value", "unit", "source"]
+    table = Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=_cited(rows))
+    return Report("profile", data, session.meta(), table)
+
+
+def _cited(rows: list[dict[str, Any]]) -> list[str]:
+    return sorted({row["source"] for row in rows if row.get("source")})
 
 
 @dataclass
@@ -98,6 +108,10 @@ class Rows:
     meta: dict[str, Any] = field(default_factory=dict)
     #: The columns a table for people shows (default: all); machine formats keep every one.
     people: list[str] | None = None
+    #: Headings a table for people shows instead of a column's key.
+    headings: dict[str, str] = field(default_factory=dict)
+    #: The keys of the sources the rows rely on, for the caption of a table in a paper.
+    sources: list[str] = field(default_factory=list)
 
 
 def check_field(path: str, indices: bool = False) -> str:
@@ -162,6 +176,7 @@ LIST_FIELDS = ["population", "energy.gas_reserves", "energy.oil_reserves", "migr
 def list_view(session: Session, member: str | None = None, borders_china: bool = False) -> Rows:
     org = resolve_org(session.catalog, member) if member else None
     rows = []
+    cited: set[str] = set()
     for profile in session.profiles():
         if org and org not in {
             m.org for m in profile.memberships if m.until is None and m.status == "member"
@@ -170,6 +185,8 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         if borders_china and not session.pick(profile, "china.border_km"):
             continue
         leader = head_of_state(profile)
+        if leader:
+            cited.add(leader.source)
         row: dict[str, Any] = {
             "id": profile.id,
             "name": profile.name,
@@ -179,10 +196,14 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         for path in LIST_FIELDS:
             chosen = session.pick(profile, path)
             row[path.rsplit(".", 1)[-1]] = chosen.value if chosen else None
+            if chosen:
+                cited.add(chosen.source)
         rows.append(row)
     columns = ["id", "name", "capital", "head_of_state", *(p.rsplit(".", 1)[-1] for p in LIST_FIELDS)]
     units = ", ".join(f"{FIELDS[p][0].lower()} in {UNITS[FIELDS[p][1]]}" for p in LIST_FIELDS)
-    return Rows("list", f"Countries ({units})", columns, rows, session.meta(), columns[1:])
+    return Rows(
+        "list", f"Countries ({units})", columns, rows, session.meta(), columns[1:], sources=sorted(cited)
+    )
 
 
 def rank_view(session: Session, path: str, top: int | None = None, ascending: bool = False) -> Rows:
@@ -219,7 +240,8 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
     title = f"{FIELDS[path][0]} ({UNITS[FIELDS[path][1]]})"
     rows = _ranked(scored, top, ascending)
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+    cited = sorted({row["source"] for row in rows if row["source"]})
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
 
 
 def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -> Rows:
@@ -239,9 +261,12 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
         scored.append((profile, judged, row))
     columns = ["position", "id", "name", "value", "level", "coverage", "missing", "date"]
     people = ["position", "name", "value", "level", "coverage", "missing"]
-    title = f"{INDEX_FIELDS[path][0]} (score 0–100; `explain COUNTRY {name}` shows why)"
+    short = next((alias for alias, full in ALIASES.items() if full == name), name)
+    title = f"{INDEX_FIELDS[path][0]} (score 0–100; `explain COUNTRY {short}` shows why)"
     rows = _ranked(scored, top, ascending)
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people)
+    rubric = session.catalog.methodology.indices[name]  # type: ignore[index]
+    cited = sorted({key for factor in rubric.factors for key in factor.sources})
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
 
 
 def _ranked(
@@ -276,23 +301,41 @@ def explain_view(session: Session, country: str, index: str) -> Report:
         for key in dict.fromkeys(k for c in result.components for k in c.literature)
         if key in session.catalog.sources
     }
-    return Report("explanation", data, session.meta())
+    rows = [{"id": profile.id, "index": name, **component} for component in data["components"]]
+    columns = list(rows[0]) if rows else ["id", "index"]
+    cited = sorted(data["literature"])
+    table = Rows(
+        "explanation", f"{result.label}: {profile.name}", columns, rows, session.meta(), sources=cited
+    )
+    return Report("explanation", data, session.meta(), table)
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:
-    paths = [check_field(f) for f in fields] if fields else list(FIELDS)
+    paths = [check_field(f, indices=True) for f in fields] if fields else [*FIELDS, *INDEX_FIELDS]
     profiles = session.profiles(names)
     rows = []
+    cited: set[str] = set()
     for path in paths:
-        row: dict[str, Any] = {"field": path, "label": FIELDS[path][0], "unit": FIELDS[path][1]}
-        for profile in profiles:
-            chosen = session.pick(profile, path)
-            row[profile.id] = chosen.value if chosen else None
+        if path in INDEX_FIELDS:
+            row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path][0], "unit": "score"}
+            for profile in profiles:
+                result = session.index(profile, path.removeprefix("indices."))
+                row[profile.id] = None if result.score is None else round(result.score, 1)
+                cited.update(key for component in result.components for key in component.literature)
+        else:
+            row = {"field": path, "label": FIELDS[path][0], "unit": FIELDS[path][1]}
+            for profile in profiles:
+                chosen = session.pick(profile, path)
+                row[profile.id] = chosen.value if chosen else None
+                if chosen:
+                    cited.add(chosen.source)
         rows.append(row)
     ids = [p.id for p in profiles]
-    return Rows(
-        "compare", "Comparison", ["field", "label", "unit", *ids], rows, session.meta(), ["label", *ids]
-    )
+    # Side by side, more than three names crowd a terminal; ISO codes keep every column narrow.
+    headings = {p.id: p.name if len(profiles) <= 3 else p.iso3 for p in profiles}
+    columns = ["field", "label", "unit", *ids]
+    people = ["label", *ids]
+    return Rows("compare", "Comparison", columns, rows, session.meta(), people, headings, sorted(cited))
 
 
 def resolve_org(catalog: Catalog, name: str) -> str:
@@ -306,7 +349,7 @@ def resolve_org(catalog: Catalog, name: str) -> str:
 
 def memberships_view(session: Session, org: str | None = None) -> Rows:
     wanted = resolve_org(session.catalog, org) if org else None
-    rows = []
+    rows: list[dict[str, Any]] = []
     for profile in session.profiles():
         for span in sorted(profile.memberships, key=lambda s: (s.org, as_date(s.since))):
             if wanted and span.org != wanted:
@@ -326,7 +369,8 @@ def memberships_view(session: Session, org: str | None = None) -> Rows:
     title = session.catalog.organizations[wanted].name if wanted else "Memberships"
     kind = "timeline" if wanted else "memberships"
     columns = ["country", "org", "status", "since", "until", "source"]
-    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None)
+    cited = sorted({row["source"] for row in rows})
+    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None, sources=cited)
 
 
 def fields_view() -> Rows:
@@ -340,7 +384,19 @@ def fields_view() -> Rows:
 
 def get_view(session: Session, name: str, path: str) -> Report:
     profile = session.profile(name)
-    check_field(path)
+    check_field(path, indices=True)
+    if path in INDEX_FIELDS:
+        result = session.index(profile, path.removeprefix("indices."))
+        data = {
+            "id": profile.id,
+            "field": path,
+            "value": None if result.score is None else round(result.score, 1),
+            "unit": "score",
+            "year": result.date.year,
+            "source": "methodology",
+            "index": result.to_dict(),
+        }
+        return Report("field", data, session.meta())
     chosen = session.pick(profile, path)
     figures = msgspec.to_builtins(field_value(profile, path))
     data = {

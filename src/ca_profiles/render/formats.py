@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -23,6 +24,14 @@ class OutputFormat(StrEnum):
     latex = "latex"
 
 
+class ExportFormat(StrEnum):
+    """What ``export`` writes: a folder of CSV files, one JSON document or an SQLite database."""
+
+    csv = "csv"
+    json = "json"
+    sqlite = "sqlite"
+
+
 def to_json(data: Any) -> str:
     """Indented JSON, UTF-8 text as is, keys in model order."""
     return msgspec.json.format(msgspec.json.encode(data), indent=2).decode() + "\n"
@@ -31,6 +40,10 @@ def to_json(data: Any) -> str:
 def format_plain(value: float) -> str:
     """A number for scripts: no separators, no trailing ``.0``."""
     return str(int(value)) if float(value).is_integer() else repr(value)
+
+
+#: Formats that hold one flat table and nothing nested.
+_TABLE_ONLY = frozenset({OutputFormat.csv, OutputFormat.markdown, OutputFormat.latex})
 
 
 def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
@@ -43,8 +56,19 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         # `get` is for scripts: its view for people is the bare value.
         value = result.data["value"]
         return ("" if value is None else format_plain(value)) + "\n"
+    if not isinstance(result, Rows) and result.table is not None and fmt in _TABLE_ONLY:
+        result = result.table  # a profile as CSV is its figures in tidy long form
     if isinstance(result, Rows):
-        return _rows(result.rows, result.columns, fmt)
+        if fmt is OutputFormat.latex:
+            return _latex(result)
+        rows, columns = result.rows, result.columns
+        if "data_release" in result.meta and fmt is not OutputFormat.markdown:
+            # Every row says which release and date it describes, so rows from several runs
+            # (`--as-of 2013` and `--as-of 2023`, say) can be stacked and still told apart.
+            stamp = {"as_of": result.meta["as_of"], "data_release": result.meta["data_release"]}
+            rows, columns = [{**row, **stamp} for row in rows], [*columns, *stamp]
+        text = _rows(rows, columns, fmt)
+        return text + "\n" + _markdown_caption(result) if fmt is OutputFormat.markdown else text
     document = {**result.data, "meta": result.meta}
     if fmt is OutputFormat.json:
         return to_json(document)
@@ -52,7 +76,7 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         return msgspec.json.encode(document).decode() + "\n"
     if fmt is OutputFormat.yaml:
         return _yaml(document)
-    raise UsageError(f"--format {fmt.value} is for tables; use json, jsonl or yaml for a whole profile")
+    raise UsageError(f"--format {fmt.value} is for tables; use json, jsonl or yaml here")
 
 
 def _yaml(data: Any) -> str:
@@ -66,6 +90,8 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, list):
+        return "; ".join(map(_cell, value))
     return str(value)
 
 
@@ -93,3 +119,59 @@ def _rows(rows: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> 
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     raise UsageError(f"--format {fmt.value} is not available for this command yet")
+
+
+def _markdown_caption(result: Rows) -> str:
+    """A Pandoc table caption; ``[@key]`` resolves against ``cite --format csl-json``."""
+    cited = "; ".join(f"@{key}" for key in result.sources)
+    return f"Table: {result.title}." + (f" Sources: [{cited}]." if cited else "") + "\n"
+
+
+#: TeX's special characters as text. One pass replaces them, so no escape is escaped again.
+_TEX = {
+    "\\": r"\textbackslash{}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "{": r"\{",
+    "}": r"\}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+}
+_TEX_SPECIAL = re.compile("|".join(map(re.escape, _TEX)))
+
+
+def escape_tex(text: str) -> str:
+    """Text that TeX prints as written."""
+    return _TEX_SPECIAL.sub(lambda match: _TEX[match.group()], text)
+
+
+def _latex(result: Rows) -> str:
+    """A booktabs table in a float, captioned with its title and ``\\cite`` of its sources.
+
+    It shows the columns the table for people shows: it is meant for a page, not a script.
+    """
+    columns = result.people or result.columns
+    numeric = {
+        c
+        for c in columns
+        if any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool) for r in result.rows)
+    }
+    caption = escape_tex(result.title) + "."
+    if result.sources:
+        caption += r" Sources: \cite{" + ",".join(result.sources) + "}."
+    lines = [
+        r"\begin{table}",
+        r"\centering",
+        r"\caption{" + caption + "}",
+        r"\begin{tabular}{" + "".join("r" if c in numeric else "l" for c in columns) + "}",
+        r"\toprule",
+        " & ".join(escape_tex(c.replace("_", " ")) for c in columns) + r" \\",
+        r"\midrule",
+    ]
+    for row in result.rows:
+        lines.append(" & ".join(escape_tex(_cell(row.get(c)).replace("\n", " ")) for c in columns) + r" \\")
+    lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
+    return "\n".join(lines) + "\n"

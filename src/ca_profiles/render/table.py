@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any, Literal
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
@@ -13,13 +13,18 @@ from rich.text import Text
 
 from ca_profiles.errors import printable
 from ca_profiles.model import UNITS
-from ca_profiles.render.grid import Grid
 from ca_profiles.views import Report, Rows, figures_of, format_number, sparkline
 
 
 def safe(value: Any) -> Text:
     """Data as inert text: no markup is parsed and control characters are shown, not sent."""
-    return Text(printable("" if value is None else str(value), newlines=True))
+    return Text(printable(_plain(value), newlines=True))
+
+
+def _plain(value: Any) -> str:
+    if value is None:
+        return ""
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
 
 
 def _label(name: str) -> str:
@@ -42,51 +47,108 @@ def show(result: Report | Rows) -> None:
 
 def render(result: Report | Rows, width: int = 100) -> RenderableType:
     if isinstance(result, Rows):
-        return _matrix(result) if result.kind == "memberships" else _rows(result, width)
+        if result.kind == "chart":
+            from ca_profiles.render import chart
+
+            return chart.render(result, width)
+        return _matrix(result, width) if result.kind == "memberships" else _rows(result, width)
     if result.kind == "profile":
-        return _profile(result.data)
+        return _profile(result.data, compact=width < _FULL_WIDTH)
     if result.kind == "explanation":
-        return _explanation(result.data)
+        return _explanation(result.data, width)
     return _rows(Rows(result.kind, result.kind, list(result.data), [result.data]), width)
 
 
-def _rows(result: Rows, width: int) -> Grid:
-    """Any tabular result: numbers right-aligned and never wrapped; bars beside compared numbers."""
-    columns = result.people or result.columns
-    table = Grid(safe(result.title))
-    numeric = {c for c in columns if any(isinstance(r.get(c), int | float) for r in result.rows)}
-    numeric -= {"position", "year", "sources", "world_rank"}
-    bars = result.kind == "compare"
-    widths = {}
+#: Text columns may fold down to this many characters before the table is stacked instead.
+_NARROWEST_TEXT = 10
+_BAR = 6
+
+
+def _rows(result: Rows, width: int) -> RenderableType:
+    """Any tabular result: numbers right-aligned and never wrapped; bars beside compared numbers.
+
+    Text folds onto more lines as the terminal narrows; when even that leaves no room for every
+    number in full, each row is printed as a block of ``label  value`` lines instead.
+    """
+    # A column empty in every row (no world ranks in this edition, say) is left out for people.
+    columns = [
+        c
+        for c in result.people or result.columns
+        if c == "value" or any(r.get(c) is not None for r in result.rows)
+    ]
+    numeric = {c for c in columns if c not in _PLAIN and any(_is_number(r.get(c)) for r in result.rows)}
+    shown = {c: [_shown(r.get(c), c) for r in result.rows] for c in columns}
+    # Bars beside compared numbers go first when room runs out, then the table itself.
+    for bars in (True, False) if result.kind == "compare" else (False,):
+        need = {
+            c: max(map(len, shown[c]), default=1) + (_BAR + 1 if bars else 0)
+            if c in numeric
+            else min(_NARROWEST_TEXT, max(map(len, shown[c]), default=1))
+            for c in columns
+        }
+        # A header folds between words, never inside one.
+        need = {c: max(n, *(len(word) for word in _heading(result, c).split())) for c, n in need.items()}
+        if sum(need.values()) + 3 * len(columns) <= width:
+            break
+    else:
+        return _stacked(result, columns, shown)
+    table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in columns:
-        shown = [
-            format_number(v) if isinstance(v, int | float) else str(v or "")
-            for v in (r.get(column) for r in result.rows)
-        ]
-        widths[column] = min(12, max(map(len, shown), default=1) + (8 if bars and column in numeric else 0))
-    # Nothing is cut: on a narrow terminal the minimum widths shrink and cells fold onto more lines.
-    room = width - 3 * len(columns)
-    if sum(widths.values()) > room:
-        widths = {c: max(3, w * room // sum(widths.values())) for c, w in widths.items()}
-    for column in columns:
-        justify: Literal["left", "right"] = "right" if column in numeric else "left"
-        table.add_column(_label(column), justify=justify, min_width=widths[column])
-    for row in result.rows:
-        cells: list[Text] = []
-        top = max((abs(v) for c, v in row.items() if c in numeric and isinstance(v, int | float)), default=0)
+        if column in numeric:
+            # Headers may fold; the minimum width keeps every number whole.
+            table.add_column(
+                _heading(result, column), justify="right", overflow="fold", min_width=need[column]
+            )
+        else:
+            table.add_column(_heading(result, column), overflow="fold", min_width=need[column])
+    for row, index in zip(result.rows, range(len(result.rows)), strict=True):
+        top = max((abs(row[c]) for c in numeric if _is_number(row.get(c))), default=0)
+        cells: list[RenderableType] = []
         for column in columns:
-            value = row.get(column)
+            value, text = row.get(column), shown[column][index]
             if value is None:
-                cells.append(Text("no data" if column == "value" else "", style="dim"))
-            elif column in numeric and isinstance(value, int | float) and not isinstance(value, bool):
-                text = Text(format_number(value))
-                if bars and top:
-                    text = Text.assemble(("█" * max(1, round(abs(value) / top * 6)), "cyan"), " ", text)
-                cells.append(text)
+                cells.append(Text(text, style="dim"))
+            elif bars and column in numeric and top and _is_number(value) and value:
+                bar = "█" * max(1, round(abs(value) / top * _BAR))
+                cells.append(Text.assemble((bar, "cyan"), " ", text))
             else:
-                cells.append(safe(_label(value) if column == "status" else value))
+                cells.append(safe(text))
         table.add_row(*cells)
     return table
+
+
+#: Numbers that are labels, not quantities: shown as written, never with separators or bars.
+_PLAIN = frozenset({"position", "year", "since", "until", "world_rank", "sources"})
+
+
+def _heading(result: Rows, column: str) -> str:
+    return result.headings.get(column) or _label(column)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _shown(value: Any, column: str) -> str:
+    if value is None:
+        return "no data" if column == "value" else ""
+    if _is_number(value):
+        return str(value) if column in _PLAIN else format_number(value)
+    return _label(value) if column == "status" else _plain(value)
+
+
+def _stacked(result: Rows, columns: list[str], shown: dict[str, list[str]]) -> RenderableType:
+    """Each row as a block of label/value lines: the layout for terminals too narrow for a table."""
+    blocks: list[RenderableType] = [Text.assemble((result.title, "bold")) if result.title else Text("")]
+    for index in range(len(result.rows)):
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for column in columns:
+            if shown[column][index]:
+                grid.add_row(_heading(result, column), safe(shown[column][index]))
+        blocks += [Text(""), grid]
+    return Group(*blocks)
 
 
 _MARKS = {
@@ -100,10 +162,22 @@ _MARKS = {
 }
 
 
-def _matrix(result: Rows) -> RenderableType:
-    """Organisation × country, each cell the status and the year it began."""
+def _matrix(result: Rows, width: int) -> RenderableType:
+    """Organisation × country, each cell the status and the year it began; on a terminal too
+    narrow for every country side by side, one line per membership instead."""
     orgs = sorted({row["org"] for row in result.rows})
     countries = list(dict.fromkeys(row["country"] for row in result.rows))
+    cell = max((len(_MARKS[row["status"]]) + 5 for row in result.rows), default=1)
+    if max(map(len, orgs), default=1) + len(countries) * (cell + 3) + 3 > width:
+        long = Rows(
+            result.kind,
+            result.title,
+            result.columns,
+            result.rows,
+            result.meta,
+            ["country", "org", "status", "since"],
+        )
+        return _rows(long, width)
     table = Table(title=safe(result.title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("org", style="bold", no_wrap=True)
     for country in countries:
@@ -118,44 +192,49 @@ def _matrix(result: Rows) -> RenderableType:
     return Group(table, Text(f"{legend}; the year the status began", style="dim"))
 
 
-def _profile(data: dict[str, Any]) -> RenderableType:
+#: Below this width a profile's figures go on two columns (field, then the figure in one line).
+_FULL_WIDTH = 90
+
+
+def _profile(data: dict[str, Any], compact: bool) -> RenderableType:
     parts: list[RenderableType] = []
     if "official_name" in data:
-        parts.append(_identity(data))
-    for section, build in (
-        ("energy", _figure_section),
+        parts.append(_identity(data, compact))
+    builders: tuple[tuple[str, Callable[[Any], RenderableType]], ...] = (
+        ("energy", lambda section: _figure_section(section, compact)),
         ("memberships", _memberships),
         ("succession", _succession),
-        ("migration", _figure_section),
-        ("china", _figure_section),
+        ("migration", lambda section: _figure_section(section, compact)),
+        ("china", lambda section: _figure_section(section, compact)),
         ("indices", _indices),
         ("gaps", _gaps),
-    ):
+    )
+    for section, build in builders:
         if section in data and data[section]:
             parts.append(Panel(build(data[section]), title=Text(_label(section).title()), title_align="left"))
     return Group(*parts)
 
 
-def _identity(data: dict[str, Any]) -> RenderableType:
-    grid = Grid(header=False, gap=2)
+def _identity(data: dict[str, Any], compact: bool) -> RenderableType:
+    grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(overflow="fold")
     grid.add_row("Official name", safe(data["official_name"]))
     grid.add_row("ISO 3166", safe(f"{data['iso2']} / {data['iso3']}"))
     if data.get("capital"):
         grid.add_row("Capital", safe(data["capital"]))
     if data.get("aliases"):
         grid.add_row("Also", safe(", ".join(data["aliases"])))
-    figures = _figures_table({k: data.get(k) for k in ("population", "area", "gdp")})
+    figures = _figures_table({k: data.get(k) for k in ("population", "area", "gdp")}, compact)
     return Panel(Group(grid, figures), title=safe(data["name"]), title_align="left")
 
 
-def _figure_section(section: dict[str, Any]) -> RenderableType:
-    parts: list[RenderableType] = [_figures_table(section)]
+def _figure_section(section: dict[str, Any], compact: bool) -> RenderableType:
+    parts: list[RenderableType] = [_figures_table(section, compact)]
     for key, value in section.items():
         if key == "hydropower" and value:
             parts.append(
-                _figures_table({k: v for k, v in value.items() if k != "plants"}, prefix="hydropower ")
+                _figures_table({k: v for k, v in value.items() if k != "plants"}, compact, "hydropower ")
             )
             if value.get("plants"):
                 parts.append(_projects("Hydropower plants", value["plants"]))
@@ -171,14 +250,18 @@ def _figure_section(section: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _figures_table(fields: dict[str, Any], prefix: str = "") -> Grid:
-    table = Grid()
-    table.add_column("Field", style="bold")
-    table.add_column("Value", justify="right", no_wrap=True)
-    table.add_column("Unit")
-    table.add_column("Year")
-    table.add_column("Source")
-    table.add_column("Rank", justify="right")
+def _figures_table(fields: dict[str, Any], compact: bool, prefix: str = "") -> Table:
+    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
+    table.add_column("Field", style="bold", overflow="fold", min_width=10)
+    if compact:
+        # One folded line per figure, so a value is never split across lines or cut.
+        table.add_column("Value · unit · year · source · world rank", overflow="fold", min_width=24)
+    else:
+        table.add_column("Value", justify="right", no_wrap=True)
+        table.add_column("Unit", overflow="fold")
+        table.add_column("Year", no_wrap=True)
+        table.add_column("Source", overflow="fold")
+        table.add_column("Rank", justify="right", no_wrap=True)
     for key, value in fields.items():
         figures = figures_of(value)
         if not figures:
@@ -187,19 +270,24 @@ def _figures_table(fields: dict[str, Any], prefix: str = "") -> Grid:
         points = [f["value"] for f in figures if f.get("value") is not None]
         if len({f["source"] for f in figures}) > 1 and len(points) > 1:
             low, high = min(points), max(points)
-            table.add_row(
-                safe(name),
+            cells = [
                 safe(f"{format_number(low)}–{format_number(high)}"),
                 safe(UNITS.get(figures[0]["unit"], figures[0]["unit"])),
                 Text("range", style="dim"),
                 Text(f"{len(figures)} figures", style="dim"),
-                "",
-            )
+                Text(""),
+            ]
+            table.add_row(safe(name), *(_joined(cells) if compact else cells))
             name = ""
         for figure in figures:
-            table.add_row(safe(name), *_figure_cells(figure))
+            cells = _figure_cells(figure)
+            table.add_row(safe(name), *(_joined(cells) if compact else cells))
             name = ""
     return table
+
+
+def _joined(cells: list[Text]) -> list[Text]:
+    return [Text(" · ").join(cell for cell in cells if cell.plain)]
 
 
 def _figure_cells(figure: dict[str, Any]) -> list[Text]:
@@ -215,10 +303,10 @@ def _figure_cells(figure: dict[str, Any]) -> list[Text]:
     return [safe(format_number(figure["value"])), unit, safe(figure["year"]), safe(figure["source"]), rank]
 
 
-def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Grid:
-    table = Grid(title)
+def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Table:
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("Name", "Status", "Year", "Capacity", "Source"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for row in rows:
         capacity = figures_of(row.get("capacity"))
         cap = f"{format_number(capacity[0]['value'])} {UNITS[capacity[0]['unit']]}" if capacity else ""
@@ -233,10 +321,10 @@ def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Grid:
     return table
 
 
-def _memberships(spans: list[dict[str, Any]]) -> Grid:
-    table = Grid()
+def _memberships(spans: list[dict[str, Any]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("Organisation", "Status", "Since", "Until", "Source"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for span in sorted(spans, key=lambda s: (s["org"], str(s["since"]))):
         table.add_row(
             safe(span["org"]),
@@ -249,9 +337,9 @@ def _memberships(spans: list[dict[str, Any]]) -> Grid:
 
 
 def _succession(section: dict[str, Any]) -> RenderableType:
-    leaders = Grid()
+    leaders = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("Head of state", "Title", "Since", "Until", "How it ended"):
-        leaders.add_column(column)
+        leaders.add_column(column, overflow="fold")
     for leader in section.get("leaders", []):
         name = leader["name"] + (" (acting)" if leader.get("acting") else "")
         name += " (parallel claim)" if leader.get("parallel") else ""
@@ -264,9 +352,9 @@ def _succession(section: dict[str, Any]) -> RenderableType:
         )
     parts: list[RenderableType] = [leaders]
     rules = section.get("rules") or {}
-    grid = Grid(header=False, gap=2)
+    grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
-    grid.add_column()
+    grid.add_column(overflow="fold")
     if rules.get("term_years"):
         grid.add_row("Term", safe(f"{rules['term_years']} years"))
     if rules.get("term_limit"):
@@ -285,10 +373,10 @@ def _succession(section: dict[str, Any]) -> RenderableType:
     return Group(*parts)
 
 
-def _gaps(gaps: list[dict[str, Any]]) -> Grid:
-    table = Grid()
-    table.add_column("Field", style="bold")
-    table.add_column("Why it is missing")
+def _gaps(gaps: list[dict[str, Any]]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("Field", style="bold", overflow="fold")
+    table.add_column("Why it is missing", overflow="fold")
     for gap in gaps:
         table.add_row(safe(gap["field"]), safe(gap["note"]))
     return table
@@ -299,10 +387,10 @@ def _score(index: dict[str, Any]) -> str:
     return f"{score} / 100, {index['level']} (facts for {index['coverage']:.0%} of the weight)"
 
 
-def _indices(indices: dict[str, Any]) -> Grid:
-    table = Grid(header=False, gap=2)
+def _indices(indices: dict[str, Any]) -> Table:
+    table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
-    table.add_column()
+    table.add_column(overflow="fold")
     for index in indices.values():
         missing = ", ".join(index["missing"])
         table.add_row(
@@ -311,34 +399,22 @@ def _indices(indices: dict[str, Any]) -> Grid:
     return table
 
 
-def _explanation(data: dict[str, Any]) -> RenderableType:
+def _explanation(data: dict[str, Any], width: int) -> RenderableType:
     """Factor by factor: the fact read and its source, its 0–1 score, weight and contribution."""
+    rows = [
+        {
+            "factor": c["label"],
+            "fact read": c["reading"],
+            "source": ", ".join(c["sources"]),
+            "0–1": "—" if c["score"] is None else f"{c['score']:.2f}",
+            "weight": "—" if c["score"] is None else f"{c['share']:.0%}",
+            "points": round(c["contribution"], 1) if c["score"] is not None else c["treatment"],
+        }
+        for c in data["components"]
+    ]
     title = f"{data['label']}: {data['name']}, {data['date']}"
-    table = Table(
-        title=safe(title), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, show_footer=True
-    )
-    table.add_column("factor", overflow="fold", footer="total")
-    table.add_column("fact read", overflow="fold")
-    table.add_column("source", overflow="fold")
-    table.add_column("0–1", justify="right", no_wrap=True)
-    table.add_column("weight", justify="right", no_wrap=True)
-    score = "—" if data["score"] is None else f"{data['score']:.1f}"
-    table.add_column("points", justify="right", no_wrap=True, footer=score)
-    for component in data["components"]:
-        read = component["treatment"] == "read"
-        table.add_row(
-            safe(component["label"]),
-            safe(component["reading"]),
-            safe(", ".join(component["sources"])),
-            safe("—" if component["score"] is None else f"{component['score']:.2f}"),
-            safe(f"{component['share']:.0%}" if component["score"] is not None else "—"),
-            safe(
-                f"{component['contribution']:.1f}"
-                if read or component["score"] is not None
-                else component["treatment"]
-            ),
-        )
-    notes = [Text(f"Level: {_score(data)}.")]
+    table = _rows(Rows("explanation", title, list(rows[0]) if rows else [], rows), width)
+    notes: list[RenderableType] = [Text(""), Text(f"Score: {_score(data)}.")]
     for component in data["components"]:
         if component["treatment"] != "read":
             notes.append(

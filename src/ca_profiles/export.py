@@ -1,0 +1,203 @@
+"""The whole data set as tidy tables, written as CSV files, one JSON document or an SQLite database.
+
+Figures are in long form: one row per value, a series giving one row per year. Dates of spans
+and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``2001-06-15``).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from .bibliography import entry
+from .errors import UsageError
+from .files import replacing
+from .render.formats import ExportFormat, OutputFormat, render, to_json
+from .tidy import figure_rows, leader_rows, membership_rows, when_text
+from .views import Rows, Session
+
+#: Every table: column → SQLite type and constraints. The one definition of the columns, in
+#: every format.
+SCHEMA: dict[str, dict[str, str]] = {
+    "countries": {
+        "id": "TEXT PRIMARY KEY",
+        "name": "TEXT NOT NULL",
+        "official_name": "TEXT NOT NULL",
+        "iso2": "TEXT NOT NULL",
+        "iso3": "TEXT NOT NULL",
+        "capital": "TEXT",
+        "aliases": "TEXT",
+    },
+    "figures": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "section": "TEXT NOT NULL",
+        "field": "TEXT NOT NULL",
+        "item": "TEXT",
+        "year": "INTEGER NOT NULL",
+        "value": "REAL NOT NULL",
+        "unit": "TEXT NOT NULL",
+        "rank": "INTEGER",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "memberships": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "org": "TEXT NOT NULL REFERENCES organizations(id)",
+        "status": "TEXT NOT NULL",
+        "since": "TEXT NOT NULL",
+        "until": "TEXT",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "leaders": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "name": "TEXT NOT NULL",
+        "title": "TEXT NOT NULL",
+        "since": "TEXT NOT NULL",
+        "until": "TEXT",
+        "born": "TEXT",
+        "how_ended": "TEXT",
+        "acting": "INTEGER NOT NULL",
+        "parallel": "INTEGER NOT NULL",
+        "relation": "TEXT",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "organizations": {
+        "id": "TEXT PRIMARY KEY",
+        "name": "TEXT NOT NULL",
+        "abbreviations": "TEXT",
+        "aliases": "TEXT",
+        "kind": "TEXT NOT NULL",
+        "founded": "TEXT",
+        "dissolved": "TEXT",
+        "predecessor": "TEXT",
+        "successor": "TEXT",
+        "leading_power": "TEXT",
+        "url": "TEXT",
+        "source": "TEXT REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "sources": {
+        "key": "TEXT PRIMARY KEY",
+        "author": "TEXT",
+        "title": "TEXT NOT NULL",
+        "publisher": "TEXT NOT NULL",
+        "year": "INTEGER",
+        "url": "TEXT NOT NULL",
+        "accessed": "TEXT NOT NULL",
+        "kind": "TEXT NOT NULL",
+        "licence": "TEXT",
+        "note": "TEXT",
+    },
+    "meta": {"key": "TEXT PRIMARY KEY", "value": "TEXT"},
+}
+
+_KEYS = {
+    "memberships": "PRIMARY KEY (country, org, since)",
+    "leaders": "PRIMARY KEY (country, since, name)",
+}
+#: For the questions researchers ask: one country's figures, one field across countries, one
+#: source's figures, one organisation's members.
+_INDEXES = {
+    "figures_country_field": "figures (country, field, year)",
+    "figures_field_year": "figures (field, year)",
+    "figures_source": "figures (source)",
+    "memberships_org": "memberships (org, status)",
+}
+
+
+def tables(session: Session) -> dict[str, Rows]:
+    """Every table of the export, in ``SCHEMA`` order, for the profiles the session sees."""
+    profiles = session.profiles()
+    catalog = session.catalog
+    rows: dict[str, list[dict[str, Any]]] = {
+        "countries": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "official_name": p.official_name,
+                "iso2": p.iso2,
+                "iso3": p.iso3,
+                "capital": p.capital,
+                "aliases": p.aliases,
+            }
+            for p in profiles
+        ],
+        "figures": [row for p in profiles for row in figure_rows(p)],
+        "memberships": [row for p in profiles for row in membership_rows(p)],
+        "leaders": [row for p in profiles for row in leader_rows(p)],
+        "organizations": [
+            {
+                "id": org.id,
+                "name": org.name,
+                "abbreviations": org.abbreviations,
+                "aliases": org.aliases,
+                "kind": org.kind,
+                "founded": when_text(org.founded),
+                "dissolved": when_text(org.dissolved),
+                "predecessor": org.predecessor,
+                "successor": org.successor,
+                "leading_power": org.leading_power,
+                "url": org.url,
+                "source": org.source,
+                "note": org.note,
+            }
+            for org in sorted(catalog.organizations.values(), key=lambda org: org.id)
+        ],
+        "sources": [
+            {**entry(key, source), "note": source.note} for key, source in sorted(catalog.sources.items())
+        ],
+        "meta": [{"key": key, "value": value} for key, value in session.meta().items()],
+    }
+    return {name: Rows(name, name, list(SCHEMA[name]), rows[name]) for name in SCHEMA}
+
+
+def export(session: Session, fmt: ExportFormat, output: Path, force: bool = False) -> dict[str, int]:
+    """Write the whole data set to ``output``; the number of rows of each table.
+
+    CSV gives a folder with one file per table (``figures.csv``, ``sources.csv``, …), since one
+    CSV file holds one table. Nothing is left half-written: the output is written beside its
+    place under a temporary name and renamed when whole.
+    """
+    if fmt is ExportFormat.csv and output.suffix.lower() == ".csv":
+        raise UsageError(
+            f"--format csv writes a folder of CSV files, one per table: name a folder, not '{output}'"
+        )
+    result = tables(session)
+    with replacing(output, force, folder=fmt is ExportFormat.csv) as temp:
+        if fmt is ExportFormat.csv:
+            for name, table in result.items():
+                (temp / f"{name}.csv").write_text(render(table, OutputFormat.csv) or "", encoding="utf-8")
+        elif fmt is ExportFormat.json:
+            document: dict[str, Any] = {name: table.rows for name, table in result.items() if name != "meta"}
+            document["meta"] = session.meta()
+            temp.write_text(to_json(document), encoding="utf-8")
+        else:
+            _write_sqlite(temp, result)
+    return {name: len(table.rows) for name, table in result.items() if name != "meta"}
+
+
+def _sql(value: Any) -> Any:
+    """A cell as SQLite stores it: lists as ``; ``-separated text, like the CSV files."""
+    return "; ".join(map(str, value)) if isinstance(value, list) else value
+
+
+def _write_sqlite(path: Path, result: dict[str, Rows]) -> None:
+    connection = sqlite3.connect(path)
+    try:
+        with connection:
+            for name, columns in SCHEMA.items():
+                definitions = [f"{column} {kind}" for column, kind in columns.items()]
+                definitions += [_KEYS[name]] if name in _KEYS else []
+                connection.execute(f"CREATE TABLE {name} ({', '.join(definitions)})")
+                marks = ", ".join("?" * len(columns))
+                connection.executemany(
+                    f"INSERT INTO {name} VALUES ({marks})",
+                    ([_sql(row[column]) for column in columns] for row in result[name].rows),
+                )
+            for index, target in _INDEXES.items():
+                connection.execute(f"CREATE INDEX {index} ON {target}")
+    finally:
+        connection.close()

@@ -1,0 +1,316 @@
+"""Edits of data files that keep their comments, key order and layout, written all or nothing.
+
+The files are edited with ruamel.yaml's round-trip mode, which keeps what PyYAML drops
+(comments, quoting, flow or block style), and then read back by the strict loader: every file an
+edit writes is validated before any is put in place. This module is imported only by the
+commands that write data, so ruamel.yaml never weighs on the reading commands' start-up.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import msgspec
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError
+from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from . import catalog as catalog_module
+from .catalog import display
+from .errors import InvalidData, Problem
+from .loader import format_path
+from .model import Profile, convert
+
+#: Wide enough that no long note or flow mapping is ever folded onto a new line.
+_WIDTH = 1 << 16
+
+
+class _Representer(RoundTripRepresenter):
+    """Floats as YAML 1.1 reads them, and no anchors, which the strict loader refuses."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_float(representer: RoundTripRepresenter, value: float) -> Any:
+    text = repr(value)
+    if "e" in text and "." not in text:
+        # PyYAML (YAML 1.1) reads 1e-05 as text; 1.0e-05 is a float to every reader.
+        mantissa, exponent = text.split("e")
+        text = f"{mantissa}.0e{exponent}"
+    return representer.represent_scalar("tag:yaml.org,2002:float", text)
+
+
+_Representer.add_representer(float, _represent_float)
+
+
+def _yaml(mapping: int, sequence: int, offset: int) -> YAML:
+    yaml = YAML()
+    yaml.Representer = _Representer
+    yaml.preserve_quotes = True
+    yaml.width = _WIDTH
+    yaml.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return yaml
+
+
+@dataclass
+class Document:
+    """A YAML file open for editing."""
+
+    file: str
+    data: CommentedMap
+    yaml: YAML
+
+    def dump(self) -> str:
+        out = io.StringIO()
+        self.yaml.dump(self.data, out)
+        return out.getvalue()
+
+    def problem(self, node: CommentedMap, key: str, path: tuple[str | int, ...], message: str) -> Problem:
+        line, column = node.lc.value(key) if key in node else (node.lc.line, node.lc.col)
+        return Problem(self.file, line + 1, column + 1, format_path((*path, key)), message)
+
+
+def open_document(path: Path) -> Document:
+    """Read a YAML file for editing, with the indentation that writes it back unchanged."""
+    file = display(path)
+    text = path.read_text(encoding="utf-8")
+    yaml = _yaml(2, 4, 2)
+    try:
+        data = yaml.load(text)
+    except YAMLError as exc:
+        raise InvalidData([Problem(file, 1, 1, "", f"cannot edit the file: {exc}")]) from None
+    # Try the layout the file seems to use, then the usual ones; keep the first that writes the
+    # file back byte for byte (else the guess: the data stay, only indentation may change).
+    guessed = _guess_indent(text)
+    for indent in dict.fromkeys([guessed, (2, 4, 2), (2, 2, 0), (4, 4, 2), (4, 6, 4)]):
+        document = Document(file, data, _yaml(*indent))
+        if document.dump() == text:
+            return document
+    return Document(file, data, _yaml(*guessed))
+
+
+def _guess_indent(text: str) -> tuple[int, int, int]:
+    """(mapping indent, sequence indent, dash offset) from the first nested lines of the file."""
+    mapping = sequence = offset = None
+    lines = [line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")]
+    for before, line in zip(lines, lines[1:], strict=False):
+        if not before.rstrip().endswith(":"):
+            continue
+        outer = len(before) - len(before.lstrip())
+        inner = len(line) - len(line.lstrip())
+        if line.lstrip().startswith("- ") and sequence is None:
+            offset = inner - outer
+            sequence = offset + 2
+        elif not line.lstrip().startswith("- ") and mapping is None and inner > outer:
+            mapping = inner - outer
+        if mapping is not None and sequence is not None:
+            break
+    return mapping or 2, sequence or 4, 2 if offset is None else offset
+
+
+def new_document(path: Path, comment: str) -> Document:
+    """An empty mapping to fill, written as a new file that opens with ``comment``."""
+    data = CommentedMap()
+    data.yaml_set_start_comment(comment)
+    return Document(display(path), data, _yaml(2, 4, 2))
+
+
+def insert_in_order(mapping: CommentedMap, key: str, value: Any, order: list[str]) -> None:
+    """Add ``key`` after the keys that come before it in ``order`` (the model's field order)."""
+    rank = order.index(key)
+    position = max(
+        (i + 1 for i, k in enumerate(mapping) if k in order and order.index(k) < rank),
+        default=0,
+    )
+    mapping.insert(position, key, value)
+
+
+def field_order(struct: type[msgspec.Struct]) -> list[str]:
+    """The keys of a record in the order the model declares them."""
+    return [f.name for f in msgspec.structs.fields(struct)]
+
+
+def mapping(items: dict[Any, Any]) -> CommentedMap:
+    """A mapping written in block style, one key a line."""
+    return CommentedMap(items)
+
+
+def quoted(text: str) -> DoubleQuotedScalarString:
+    """Text written in double quotes."""
+    scalar: DoubleQuotedScalarString = DoubleQuotedScalarString(text)
+    return scalar
+
+
+def flow(items: dict[Any, Any]) -> CommentedMap:
+    """A mapping written on one line, the way the data files write figures and series."""
+    mapping = CommentedMap(items)
+    mapping.fa.set_flow_style()
+    return mapping
+
+
+def tidy(value: float) -> int | float:
+    """A whole number written without ``.0`` (a population, an amount in US$ million)."""
+    return int(value) if value.is_integer() and abs(value) < 2**53 else value
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value an edit adds or replaces."""
+
+    country: str
+    field: str
+    year: int
+    old: float | None
+    new: float
+
+
+@dataclass(frozen=True)
+class SeriesUpdate:
+    """Values of one field from one source, as the source states them."""
+
+    field: str
+    source: str
+    unit: str
+    values: dict[int, float]
+    #: Unit and note of the figure added where the field holds none from ``source``.
+    new_unit: str
+    new_note: str
+
+
+def update_series(document: Document, country: str, update: SeriesUpdate) -> list[Change]:
+    """Put ``update``'s values into the figure of its source; add that figure where missing.
+
+    Only the figure whose ``source`` is the update's is touched; values are converted to its
+    unit; years the update has no value for keep theirs. Nothing is edited if nothing differs.
+    """
+    parts = update.field.split(".")
+    parent, struct = _walk(document.data, parts[:-1])
+    key = parts[-1]
+    current = parent.get(key) if parent is not None else None
+    items = current if isinstance(current, list) else [] if current is None else [current]
+    mine = [f for f in items if isinstance(f, CommentedMap) and f.get("source") == update.source]
+    target = next((f for f in mine if "series" in f), mine[0] if mine else None)
+    unit = target["unit"] if target is not None else update.new_unit
+    held: dict[int, Any] = {}
+    if target is not None:
+        held = dict(target["series"]) if "series" in target else {target["year"]: target["value"]}
+    changes: list[Change] = []
+    for year, value in sorted(update.values.items()):
+        number = convert(value, update.unit, unit)
+        if number is None:
+            assert target is not None  # a new figure takes the update's own quantity
+            path: tuple[str | int, ...] = tuple(parts)
+            if isinstance(current, list):
+                path = (*path, items.index(target))
+            message = f"unit {unit!r} cannot hold {update.source} values in {update.unit!r}"
+            raise InvalidData([document.problem(target, "unit", path, message)])
+        old = held.get(year)
+        if old is None or float(old) != number:
+            changes.append(Change(country, update.field, year, None if old is None else float(old), number))
+    if not changes:
+        return []
+    if target is None:
+        series = flow({c.year: tidy(c.new) for c in changes})
+        figure = flow({"unit": unit, "source": update.source, "series": series, "note": update.new_note})
+        parent = _make_parents(document.data, parts[:-1])
+        if current is None:
+            insert_in_order(parent, key, CommentedSeq([figure]), field_order(struct))
+        elif isinstance(current, list):
+            current.append(figure)
+        else:
+            parent[key] = CommentedSeq([current, figure])
+        return changes
+    if "series" not in target:
+        # A single WDI value becomes the first year of a series, in the place the value held.
+        position = list(target).index("value")
+        point = {target.pop("year"): target.pop("value")}
+        target.insert(position, "series", flow(point))
+    series = target["series"]
+    for change in changes:
+        if change.year in series:
+            series[change.year] = tidy(change.new)
+        else:
+            later = [i for i, year in enumerate(series) if year > change.year]
+            series.insert(later[0] if later else len(series), change.year, tidy(change.new))
+    return changes
+
+
+def _walk(root: CommentedMap, parts: list[str]) -> tuple[CommentedMap | None, type[msgspec.Struct]]:
+    """The mapping at ``parts`` (None where a section is missing) and the record it holds."""
+    node: CommentedMap | None = root
+    struct: type[msgspec.Struct] = Profile
+    for part in parts:
+        struct = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+        node = node.get(part) if node is not None else None
+    return node, struct
+
+
+def _make_parents(root: CommentedMap, parts: list[str]) -> CommentedMap:
+    node, struct = root, Profile
+    for part in parts:
+        if node.get(part) is None:
+            insert_in_order(node, part, CommentedMap(), field_order(struct))
+        struct = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+        node = node[part]
+    return node
+
+
+def set_keys(mapping: CommentedMap, values: dict[str, Any], order: list[str]) -> None:
+    """Set keys in place; a key the mapping lacks goes where the model's field order puts it."""
+    for key, value in values.items():
+        if key in mapping:
+            mapping[key] = value
+        else:
+            insert_in_order(mapping, key, value, order)
+
+
+# --- writing ---------------------------------------------------------------------------------
+
+
+def write_all(
+    files: dict[Path, str],
+    target: Path,
+    layers: list[Path] | None,
+    today: dt.date,
+    *,
+    dry_run: bool = False,
+) -> None:
+    """Write ``files`` (all inside the data folder ``target``) or none of them.
+
+    Every file is first written to a staging folder and the staged data folder is validated
+    over ``layers``, as ``ca-profiles validate`` would; only then is each file moved into place
+    with ``os.replace`` (the staging folder lies inside ``target``, so each move is atomic).
+    A dry run validates in a temporary folder elsewhere and leaves ``target`` as it was.
+    """
+    created = not target.exists()
+    if not dry_run:
+        target.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".ca-profiles-staging-", dir=None if dry_run else target))
+    try:
+        for final, text in files.items():
+            staged = staging / final.relative_to(target)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            staged.write_text(text, encoding="utf-8")
+        problems = catalog_module.validate([staging], layers, today)
+        if problems:
+            shown = display(staging)
+            raise InvalidData([replace(p, file=p.file.replace(shown, display(target), 1)) for p in problems])
+        if dry_run:
+            return
+        for final in files:
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(staging / final.relative_to(target), final)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+        if created and not dry_run and target.is_dir() and not any(target.iterdir()):
+            target.rmdir()

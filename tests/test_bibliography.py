@@ -1,0 +1,199 @@
+"""`sources` and `cite`: where each source is cited, and entries that real parsers accept."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import bibtexparser
+import jsonschema
+import pybtex.database
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from ca_profiles.cli import app
+from ca_profiles.errors import ExitStatus
+from ca_profiles.render.formats import escape_tex
+
+FIXTURES = Path(__file__).parent / "fixtures"
+OLD = FIXTURES / "releases" / "old"
+NEW = FIXTURES / "releases" / "new"
+CSL_SCHEMA = json.loads((FIXTURES / "csl" / "csl-data.json").read_text(encoding="utf-8"))
+
+
+def invoke(runner: CliRunner, *args: str) -> str:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    return result.stdout
+
+
+def test_sources_of_a_profile_name_every_place_that_cites_them(runner: CliRunner) -> None:
+    rows = json.loads(invoke(runner, "sources", "arcadia", "--data-dir", str(OLD), "--json"))
+    assert {row["key"]: row["cited_at"] for row in rows} == {
+        "test-bank": ["migration.remittances_pct_gdp"],
+        "test-census": ["population", "energy.gas_reserves[1]"],
+        "test-names": ["comment, line 1", "comment, line 7"],
+        "test-survey": [
+            "energy.gas_reserves[0]",
+            "energy.gas_reserves[1].note",
+            "energy.hydropower.plants[0].capacity",
+            "energy.hydropower.plants[0]",
+            "memberships[0]",
+            "memberships[1]",
+            "succession.leaders[0]",
+        ],
+    }
+    assert all(row["citations"] == len(row["cited_at"]) for row in rows)
+    census = next(row for row in rows if row["key"] == "test-census")
+    assert census["title"] == "Census of Arcadia & Borduria: 100% count"
+    assert (census["year"], census["accessed"], census["kind"]) == (2021, "2025-01-10", "dataset")
+
+
+def test_sources_as_of_a_year_cite_only_what_was_known_then(runner: CliRunner) -> None:
+    rows = json.loads(
+        invoke(runner, "sources", "arcadia", "--data-dir", str(OLD), "--as-of", "2019", "--json")
+    )
+    cited = {row["key"]: row["cited_at"] for row in rows}
+    # The 2020 figures and every note are gone; the comments on names still hold.
+    assert "test-census" not in cited
+    assert "energy.gas_reserves[1].note" not in cited["test-survey"]
+    assert cited["test-names"] == ["comment, line 1", "comment, line 7"]
+
+
+def test_every_bundled_source_key_of_a_profile_is_in_the_bibliography(runner: CliRunner) -> None:
+    for country in ("kazakhstan", "afghanistan"):
+        rows = json.loads(invoke(runner, "sources", country, "--json"))
+        assert rows and all(row["title"] and row["url"] for row in rows)
+        places = [place for row in rows for place in row["cited_at"]]
+        assert any(place.startswith("memberships[") for place in places)
+        assert any(place.startswith("succession.leaders[") for place in places)
+
+
+def test_sources_of_the_whole_data_set_say_who_cites_each(runner: CliRunner) -> None:
+    rows = json.loads(invoke(runner, "sources", "--data-dir", str(NEW), "--json"))
+    by_key = {row["key"]: row for row in rows}
+    assert by_key["test-census"]["cited_by"] == ["arcadia", "syldavia"]
+    assert "kazakhstan" in by_key["cia-wfb-2026"]["cited_by"]
+    assert [row["key"] for row in rows] == sorted(by_key)
+    table = runner.invoke(app, ["sources", "--data-dir", str(NEW)], env={"COLUMNS": "120"})
+    assert table.exit_code == 0 and "arcadia, syldavia" in table.stdout
+
+
+def test_cite_text_is_an_author_date_list_led_by_the_keys(runner: CliRunner) -> None:
+    text = invoke(runner, "cite", "arcadia", "--data-dir", str(NEW), "--format", "text")
+    assert text.splitlines() == [
+        "[test-bank] Ann Smith and Bob Jones (2024). Remittance tables. Test Bank. "
+        "https://example.org/bank (accessed 2025-01-10).",
+        "[test-census] Arcadian Statistics Office (2021). Census of Arcadia & Borduria: 100% count. "
+        "https://example.org/census?year=2020&table=1 (accessed 2025-01-10).",
+        "[test-names] Gazetteer of Fictional Places (2020). Names of the countries of the fixtures. "
+        "https://example.org/names (accessed 2025-01-10).",
+        "[test-survey] Survey Bureau (n.d.). Energy survey: reserves_{2020} in $ and #. "
+        "https://example.org/survey (accessed 2025-01-10).",
+    ]
+
+
+def test_cite_bibtex_parses_with_pybtex_and_bibtexparser(runner: CliRunner) -> None:
+    text = invoke(runner, "cite", "arcadia", "--data-dir", str(NEW), "--format", "bibtex")
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert list(entries) == ["test-bank", "test-census", "test-names", "test-survey"]
+    census, survey = entries["test-census"], entries["test-survey"]
+    assert census.type == "misc"
+    assert census.fields["title"] == r"{Census of Arcadia \& Borduria: 100\% count}"
+    assert census.fields["howpublished"] == "Arcadian Statistics Office"
+    assert census.fields["year"] == "2021"
+    assert census.fields["url"] == "https://example.org/census?year=2020&table=1"
+    assert census.fields["urldate"] == "2025-01-10"
+    # A corporate author stays one name; a string of several people is kept as written.
+    assert [str(p) for p in census.persons["author"]] == ["{Arcadian Statistics Office}"]
+    assert [str(p) for p in entries["test-bank"].persons["author"]] == ["{Ann Smith and Bob Jones}"]
+    assert survey.type == "techreport" and survey.fields["institution"] == "Survey Bureau"
+    assert survey.fields["title"] == r"{Energy survey: reserves\_\{2020\} in \$ and \#}"
+    assert "year" not in survey.fields
+    assert entries["test-names"].type == "book"
+
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == []
+    assert [entry.key for entry in library.entries] == list(entries)
+
+
+def test_cite_all_bibtex_of_the_bundled_data_parses_whole(runner: CliRunner) -> None:
+    text = invoke(runner, "cite", "--all", "--format", "bibtex")
+    sources = json.loads(invoke(runner, "sources", "--json"))
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert list(entries) == [row["key"] for row in sources]
+    library = bibtexparser.parse_string(text)
+    assert library.failed_blocks == [] and len(library.entries) == len(sources)
+
+
+def test_cite_csl_json_is_valid_csl_data(runner: CliRunner) -> None:
+    items = json.loads(invoke(runner, "cite", "arcadia", "--data-dir", str(NEW), "--format", "csl-json"))
+    jsonschema.validate(items, CSL_SCHEMA, cls=jsonschema.Draft7Validator)
+    by_id = {item["id"]: item for item in items}
+    assert by_id["test-census"] == {
+        "id": "test-census",
+        "type": "dataset",
+        "title": "Census of Arcadia & Borduria: 100% count",
+        "author": [{"literal": "Arcadian Statistics Office"}],
+        "publisher": "Arcadian Statistics Office",
+        "issued": {"date-parts": [[2021]]},
+        "URL": "https://example.org/census?year=2020&table=1",
+        "accessed": {"date-parts": [[2025, 1, 10]]},
+    }
+    # No year known: no date issued, and styles print their own "n.d.".
+    assert "issued" not in by_id["test-survey"] and by_id["test-survey"]["type"] == "report"
+
+
+def test_cite_all_csl_json_of_the_bundled_data_is_valid(runner: CliRunner) -> None:
+    items: list[dict[str, Any]] = json.loads(invoke(runner, "cite", "--all", "--format", "csl-json"))
+    jsonschema.validate(items, CSL_SCHEMA, cls=jsonschema.Draft7Validator)
+    assert all({"id", "type", "title", "publisher", "URL", "accessed"} <= set(item) for item in items)
+
+
+def test_cite_several_countries_joins_their_sources(runner: CliRunner) -> None:
+    both = invoke(runner, "cite", "tajikistan", "KZ", "--format", "text").splitlines()
+    one = invoke(runner, "cite", "tajikistan", "--format", "text").splitlines()
+    other = invoke(runner, "cite", "kazakhstan", "--format", "text").splitlines()
+    assert both == sorted(set(one) | set(other))
+
+
+@pytest.mark.parametrize("args", [[], ["kazakhstan", "--all"]])
+def test_cite_needs_countries_or_all(runner: CliRunner, args: list[str]) -> None:
+    result = runner.invoke(app, ["cite", *args])
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stdout == ""
+    assert result.stderr == "Error: name one or more countries, or give --all\n"
+
+
+def test_a_source_key_that_cannot_be_a_citation_key_is_invalid(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(
+        "sources:\n  bad key:\n    title: T\n    publisher: P\n    url: https://example.org\n"
+        "    accessed: 2025-01-01\n"
+    )
+    result = runner.invoke(app, ["validate", str(tmp_path / "sources.yaml")])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    assert result.stdout.endswith(
+        ":2:3: sources.bad key: source key 'bad key' cannot serve as a citation key: "
+        "use letters, digits and inner -_.:\n"
+    )
+
+
+_UNESCAPE = {
+    r"\textbackslash{}": "\\",
+    r"\textasciitilde{}": "~",
+    r"\textasciicircum{}": "^",
+    **{f"\\{c}": c for c in "&%$#_{}"},
+}
+
+
+@given(st.text())
+def test_escape_tex_leaves_no_special_character_bare(text: str) -> None:
+    escaped = escape_tex(text)
+    pattern = "|".join(map(re.escape, _UNESCAPE))
+    assert re.sub(pattern, lambda m: _UNESCAPE[m.group()], escaped) == text
+    assert not re.search(r"[&%$#_{}~^\\]", re.sub(pattern, "", escaped))
