@@ -126,16 +126,6 @@ def test_validate_reads_the_files_not_the_cache(runner: CliRunner, user_data: Pa
     assert "unknown key 'capitol'" in result.stdout
 
 
-def test_write_atomic_leaves_nothing_behind_when_it_fails(tmp_path: Path) -> None:
-    (tmp_path / "target").mkdir()  # os.replace cannot put a file over a folder
-    with pytest.raises(OSError):
-        cache.write_atomic(tmp_path / "target", b"data")
-    assert [p.name for p in tmp_path.iterdir()] == ["target"]
-    cache.write_atomic(tmp_path / "out", b"data")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "target"]
-    assert (tmp_path / "out").read_bytes() == b"data"
-
-
 @pytest.mark.parametrize(
     ("env", "expected"),
     [

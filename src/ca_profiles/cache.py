@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 import zlib
-from contextlib import suppress
 from functools import cache
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +19,7 @@ from typing import Any, TypeVar
 import msgspec
 
 from . import __version__
+from .errors import UsageError
 
 T = TypeVar("T")
 #: What an entry was built from: a file's :func:`stamp`, or () where the entry checks itself.
@@ -101,25 +101,14 @@ def store(kind: str, key: Path, stamp: Stamp, value: Any) -> None:
     place = _place(kind, name)
     if place is None:
         return
+    from .files import replacing  # only a run that stores needs tempfile and shutil
+
     try:
         payload = msgspec.Raw(msgspec.msgpack.encode(value))
-        write_atomic(place, msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload)))
-    except (OSError, OverflowError, msgspec.EncodeError):
+        data = msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload))
+        place.parent.mkdir(parents=True, exist_ok=True)
+        # Written whole or not at all: a reader, or an interrupted run, never sees half an entry.
+        with replacing(place, force=True) as temporary:
+            temporary.write_bytes(data)
+    except (OSError, UsageError, OverflowError, msgspec.EncodeError):
         pass
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` whole or not at all: into a temporary file beside it, then
-    renamed over it, so that a reader (or an interrupted run) never sees half a file."""
-    import tempfile
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
