@@ -37,19 +37,19 @@ class _Column:
     cells: list[Text] = field(default_factory=list)
     #: The widest line of each cell, header first.
     widths: list[int] = field(default_factory=list)
-    #: The longest word of each cell, header first.
-    words: list[int] = field(default_factory=list)
+
+    def narrowest(self, header: bool) -> int:
+        """The longest word in the column, as rich measures a text's minimum width."""
+        texts = [self.header, *self.cells] if header else self.cells
+        return max((_widest(word) for text in texts for word in text.plain.split()), default=1)
 
 
-def _measure(text: Text) -> tuple[int, int]:
-    """A text's narrowest and widest width, as rich's ``Text.__rich_measure__`` gives them."""
-    plain = text.plain
-    if "\n" not in plain and " " not in plain and plain.isprintable():
-        return text.cell_len, text.cell_len
-    lines = plain.splitlines()
-    widest = max(map(cell_len, lines)) if lines else 0
-    words = plain.split()
-    return (max(map(cell_len, words)) if words else widest), widest
+def _widest(text: Text | str) -> int:
+    """A text's widest line, as rich's ``Text.__rich_measure__`` gives it."""
+    plain = text.plain if isinstance(text, Text) else text
+    if plain.isprintable():  # one line: the common case, without splitting
+        return cell_len(plain)
+    return max(map(cell_len, plain.splitlines()), default=0)
 
 
 class Table:
@@ -92,9 +92,7 @@ class Table:
         text = Text(header) if isinstance(header, str) else header
         column = _Column(text, justify, overflow, style, no_wrap, min_width)
         if self.show_header:
-            narrowest, widest = _measure(text)
-            column.words.append(narrowest)
-            column.widths.append(widest)
+            column.widths.append(_widest(text))
         self.columns.append(column)
 
     def add_row(self, *cells: RenderableType) -> None:
@@ -103,9 +101,7 @@ class Table:
                 raise TypeError(f"cells are text, not {type(cell).__name__}")
             text = Text(cell) if isinstance(cell, str) else cell
             column.cells.append(text)
-            narrowest, widest = _measure(text)
-            column.words.append(narrowest)
-            column.widths.append(widest)
+            column.widths.append(_widest(text))
 
     # --- sizes, by rich's rules ---------------------------------------------------------------
 
@@ -147,7 +143,7 @@ class Table:
         extra = self._extra
         widths = self._widths(options.max_width - extra)
         least = sum(
-            min(max(column.words, default=1) + sum(self._pads(index)), width)
+            min(column.narrowest(self.show_header) + sum(self._pads(index)), width)
             for index, (column, width) in enumerate(zip(self.columns, widths, strict=True))
         )
         return Measurement(least + extra, sum(widths) + extra)
