@@ -1,19 +1,19 @@
-"""The one-pass table draws what rich's Table draws, character for character."""
+"""The one-pass table and panel draw what rich's Table and Panel draw, character for character."""
 
 from __future__ import annotations
 
 import io
 from typing import Any
 
+import rich.panel
 import rich.table
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich import box
 from rich.console import Console, RenderableType
-from rich.panel import Panel
 from rich.text import Text
 
-from ca_profiles.render.grid import Table
+from ca_profiles.render.grid import Panel, Table
 
 
 def draw(renderable: RenderableType, width: int, color: bool = False) -> str:
@@ -87,7 +87,9 @@ def test_the_same_as_rich(
 ) -> None:
     ours, theirs = both(grid, title, columns, rows)
     assert draw(ours, width) == draw(theirs, width)
-    assert draw(Panel(ours), width) == draw(Panel(theirs), width)
+    heading = Text(title or "")
+    panels = Panel(ours, title=heading), rich.panel.Panel(theirs, title=heading, title_align="left")
+    assert draw(panels[0], width) == draw(panels[1], width)
 
 
 def test_styles_of_columns_headers_and_cells_are_kept() -> None:

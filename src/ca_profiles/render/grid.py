@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rich.box import SIMPLE_HEAD, Box
+from rich.box import ROUNDED, SIMPLE_HEAD, Box
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderableType, RenderResult
 from rich.measure import Measurement
@@ -286,3 +286,41 @@ def _ratio_reduce(total: int, ratios: list[int], maximums: list[int], values: li
         else:
             result.append(value)
     return result
+
+
+class Panel:
+    """rich's ``Panel`` with a title on the left, drawn with one layout pass of its content
+    instead of two (rich renders the content inside a ``Padding``, then the padding)."""
+
+    def __init__(
+        self, renderable: RenderableType, *, title: Text, title_align: Literal["left"] = "left"
+    ) -> None:
+        self.renderable, self.title = renderable, title
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        box = ROUNDED.substitute(options, safe=console.safe_box)
+        width = options.max_width
+        inner = options.update(width=width - 4, height=None, highlight=False)
+        lines = console.render_lines(self.renderable, inner, pad=True) if width > 4 else []
+        if width <= 4 or not self.title:
+            yield Segment(box.get_top([width - 2]))
+        else:
+            title = self.title.copy()
+            title.plain = title.plain.replace("\n", " ")
+            title.expand_tabs()
+            title.pad(1)
+            title.truncate(width - 4)
+            title.append(box.top * (width - 4 - title.cell_len))
+            title.end, title.no_wrap = "", True
+            yield Segment(box.top_left + box.top)
+            yield from console.render(title, inner)
+            yield Segment(box.top + box.top_right)
+        yield Segment.line()
+        start, end = Segment(box.mid_left + " "), Segment(" " + box.mid_right)
+        for line in lines:
+            yield start
+            yield from line
+            yield end
+            yield Segment.line()
+        yield Segment(box.get_bottom([width - 2]))
+        yield Segment.line()

@@ -7,12 +7,11 @@ from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
-from rich.panel import Panel
 from rich.text import Text
 
 from ca_profiles.errors import printable
 from ca_profiles.model import UNITS
-from ca_profiles.render.grid import Table
+from ca_profiles.render.grid import Panel, Table
 from ca_profiles.views import Report, Rows, figures_of, format_number, sparkline
 
 
