@@ -166,37 +166,37 @@ class Table:
             yield Segment(" " * table_width)
             yield Segment.line()
         header = console.get_style("table.header")
-        styles = [console.get_style(column.style) if column.style else null for column in self.columns]
-        rows = range(-1 if self.show_header else 0, len(self.columns[0].cells))
-        for row in rows:
-            cells: list[list[tuple[Text, int]]] = []
-            for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
-                left, right = self._pads(index)
-                cell = column.header if row < 0 else column.cells[row]
-                used = column.widths[0 if row < 0 else row + self.show_header]
-                cells.append(_lines(console, cell, used, width - left - right, column))
+        divider = " " if self.box is not None else ""
+        # What each line needs of each column, worked out once: (column, content width, left
+        # padding, right padding, right-justified, style).
+        layout = []
+        for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
+            left, right = self._pads(index)
+            style = console.get_style(column.style) if column.style else null
+            layout.append(
+                (column, width - left - right, " " * left, " " * right, column.justify == "right", style)
+            )
+        for row in range(-1 if self.show_header else 0, len(self.columns[0].cells)):
+            cells = [
+                _lines(console, *_cell(column, row, self.show_header), inside, column)
+                for column, inside, *_ in layout
+            ]
             height = max(1, *map(len, cells))
             if row < 0:  # headers stand at the bottom of their row, as in rich
                 cells = [[(_EMPTY, 0)] * (height - len(lines)) + lines for lines in cells]
             for number in range(height):
                 line = _Line(edge, null)
-                for index, (column, width) in enumerate(zip(self.columns, widths, strict=True)):
-                    if index and self.box is not None:
-                        line.add(" ", null)
-                    left, right = self._pads(index)
-                    text, used = cells[index][number] if number < len(cells[index]) else (_EMPTY, 0)
-                    inside = width - left - right
+                for index, (_, inside, before, after, flush_right, style) in enumerate(layout):
+                    if index:
+                        line.add(divider, null)
                     if inside < 1:  # no room for text: rich leaves the column blank
-                        line.add(" " * width, null)
+                        line.add(" " * (inside + len(before) + len(after)), null)
                         continue
-                    base = header if row < 0 else styles[index]
-                    line.add(" " * left, null)
-                    if column.justify == "right":
-                        line.add(" " * (inside - used), null)
-                    line.text_of(console, text, base)
-                    if column.justify != "right":
-                        line.add(" " * (inside - used), null)
-                    line.add(" " * right, null)
+                    text, used = cells[index][number] if number < len(cells[index]) else (_EMPTY, 0)
+                    pad = " " * (inside - used)
+                    line.add(before + pad if flush_right else before, null)
+                    line.text_of(console, text, header if row < 0 else style)
+                    line.add(after if flush_right else pad + after, null)
                 line.add(edge, null)
                 yield from line.end()
             if row < 0 and self.box is not None:
@@ -208,6 +208,13 @@ class Table:
 
 
 _EMPTY = Text()
+
+
+def _cell(column: _Column, row: int, header: bool) -> tuple[Text, int]:
+    """A column's cell in ``row`` (-1 for the header) and its widest line."""
+    if row < 0:
+        return column.header, column.widths[0]
+    return column.cells[row], column.widths[row + header]
 
 
 def _lines(console: Console, cell: Text, used: int, width: int, column: _Column) -> list[tuple[Text, int]]:
