@@ -36,7 +36,15 @@ def pick(value: Figures | None, preferred: list[str], unit: str) -> Pick | None:
     Figures are expressed in ``unit``; those in a unit of another quantity (a share where an
     amount is asked) are left out, since they cannot be ranked against the rest.
     """
-    figures = [] if value is None else value if isinstance(value, list) else [value]
+    if value is None:
+        return None
+    if isinstance(value, Figure):  # one figure, the common case: no sources to weigh
+        year, number = _latest(value)
+        converted = convert(number, value.unit, unit)
+        if converted is None:
+            return None
+        return Pick(converted, unit, year, value.source, value.rank, converted, converted, 1)
+    figures = value
     per_source: dict[str, tuple[int, float, Figure]] = {}
     for figure in figures:
         year, number = _latest(figure)

@@ -311,7 +311,8 @@ def explain_view(session: Session, country: str, index: str) -> Report:
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:
-    paths = [check_field(f, indices=True) for f in fields] if fields else [*FIELDS, *INDEX_FIELDS]
+    # Every figure field by default; the indices on request, as computing them is the slow part.
+    paths = [check_field(f, indices=True) for f in fields] if fields else list(FIELDS)
     profiles = session.profiles(names)
     rows = []
     cited: set[str] = set()
