@@ -1,0 +1,191 @@
+"""The reading commands: one view of the data each, in any format, at any date."""
+
+# No `from __future__ import annotations` here: typer reads every command's annotations on each
+# run, and evaluating them from strings takes a measurable part of the start-up budget.
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ca_profiles.render.formats import OutputFormat
+
+from .base import (
+    AsOfOption,
+    DataDirOption,
+    FormatOption,
+    JsonFlag,
+    command,
+    complete_country,
+    complete_field,
+    complete_index,
+    complete_org,
+    emit,
+    open_session,
+    output_format,
+    read_view,
+)
+
+
+@command()
+def show(
+    country: Annotated[
+        str, typer.Argument(help="Country: id, name, ISO code or alias.", autocompletion=complete_country)
+    ],
+    section: Annotated[str | None, typer.Option("--section", "-s", help="Only this section.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Show one country's profile."""
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, lambda session: views.show(session, country, section))
+
+
+@command("list")
+def list_(
+    member: Annotated[
+        str | None,
+        typer.Option("--member", help="Only members of this organisation.", autocompletion=complete_org),
+    ] = None,
+    borders_china: Annotated[
+        bool, typer.Option("--borders-china", help="Only countries bordering China.")
+    ] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One row per country with headline figures."""
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, lambda session: views.list_view(session, member, borders_china))
+
+
+@command()
+def rank(
+    field: Annotated[str, typer.Argument(help="A field path (see `fields`).", autocompletion=complete_field)],
+    top: Annotated[int | None, typer.Option("--top", min=1, help="Only the first N.")] = None,
+    asc: Annotated[bool, typer.Option("--asc", help="Smallest first.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Countries ordered by one figure; those without it come last as "no data"."""
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, lambda session: views.rank_view(session, field, top, asc))
+
+
+@command()
+def compare(
+    countries: Annotated[
+        list[str] | None, typer.Argument(help="Two or more countries.", autocompletion=complete_country)
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every country.")] = False,
+    fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated field paths.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Countries side by side, field by field."""
+    from ca_profiles import views
+    from ca_profiles.errors import UsageError
+
+    if bool(countries) == all_:
+        raise UsageError("name two or more countries, or give --all")
+    wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
+    read_view(data_dir, as_of, fmt, json, lambda session: views.compare_view(session, countries, wanted))
+
+
+@command()
+def memberships(
+    org: Annotated[
+        str | None, typer.Option("--org", help="One organisation's timeline.", autocompletion=complete_org)
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Country × organisation: status and year joined; with --org, that organisation's timeline."""
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, lambda session: views.memberships_view(session, org))
+
+
+@command()
+def fields(fmt: FormatOption = OutputFormat.table, json: JsonFlag = False) -> None:
+    """Every figure field with its label, unit and description."""
+    from ca_profiles import views
+
+    emit(views.fields_view(), output_format(fmt, json))
+
+
+@command()
+def get(
+    country: Annotated[str, typer.Argument(help="Country.", autocompletion=complete_country)],
+    field: Annotated[str, typer.Argument(help="Field path.", autocompletion=complete_field)],
+    fmt: Annotated[
+        OutputFormat, typer.Option("--format", "-f", help="json for the whole field; default the bare value.")
+    ] = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """One value, for scripts: the preferred source's latest figure (--json: the whole field)."""
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, lambda session: views.get_view(session, country, field))
+
+
+@command()
+def explain(
+    country: Annotated[str, typer.Argument(help="Country.", autocompletion=complete_country)],
+    index: Annotated[str, typer.Argument(help="succession or migration.", autocompletion=complete_index)],
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """How an index score was built: each factor's fact and source, score, weight and share."""
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, lambda session: views.explain_view(session, country, index))
+
+
+@command()
+def chart(
+    field: Annotated[str, typer.Argument(help="A field path (see `fields`).", autocompletion=complete_field)],
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Countries (default: every one with the field).", autocompletion=complete_country
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", help="Save as FILE.png, FILE.svg or FILE.pdf (needs ca-profiles[plot])."
+        ),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """A field over the years for several countries: a chart in the terminal or a figure file."""
+    from ca_profiles import chart as charting
+
+    if output is None:
+        read_view(data_dir, as_of, fmt, json, lambda session: charting.chart_view(session, field, countries))
+        return
+    from ca_profiles.render import figure
+
+    figure.save(charting.chart_view(open_session(data_dir, as_of), field, countries), output)
+    sys.stderr.write(f"Wrote {output}\n")

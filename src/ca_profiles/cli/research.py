@@ -1,0 +1,138 @@
+"""The research workflow: the bibliography, citations, exports, release diffs and imports."""
+
+# No `from __future__ import annotations` here: typer reads every command's annotations on each
+# run, and evaluating them from strings takes a measurable part of the start-up budget.
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ca_profiles.render.citations import CitationFormat
+from ca_profiles.render.formats import ExportFormat, OutputFormat
+
+from .base import (
+    AsOfOption,
+    DataDirOption,
+    FormatOption,
+    JsonFlag,
+    app,
+    command,
+    complete_country,
+    emit,
+    open_session,
+    output_format,
+    read_view,
+    warn,
+)
+
+
+@command()
+def sources(
+    country: Annotated[
+        str | None,
+        typer.Argument(help="Country (default: the whole bibliography).", autocompletion=complete_country),
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The sources a profile cites and where; without a country, the whole bibliography."""
+    from ca_profiles import bibliography
+
+    read_view(data_dir, as_of, fmt, json, lambda session: bibliography.sources_view(session, country))
+
+
+@command()
+def cite(
+    countries: Annotated[
+        list[str] | None,
+        typer.Argument(help="Countries whose sources to cite.", autocompletion=complete_country),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every source of the data set.")] = False,
+    fmt: Annotated[
+        CitationFormat, typer.Option("--format", "-f", help="bibtex, csl-json (Pandoc, Zotero) or text.")
+    ] = CitationFormat.text,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """Bibliography entries for every source the named profiles cite; keys are the source keys."""
+    from ca_profiles import bibliography
+    from ca_profiles.errors import UsageError
+    from ca_profiles.render import citations
+
+    if bool(countries) == all_:
+        raise UsageError("name one or more countries, or give --all")
+    session = open_session(data_dir, as_of)
+    entries = bibliography.cited_sources(session, None if all_ else countries)
+    warn(session.catalog.problems)
+    sys.stdout.write(citations.render(entries, fmt))
+
+
+@command("export")
+def export_(
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="csv (a folder of files), json or sqlite.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The file (for csv, the folder) to write.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace OUTPUT if it exists.")] = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The whole data set as tidy tables: figures (one row per value), memberships, leaders, …"""
+    from ca_profiles.export import export
+
+    session = open_session(data_dir, as_of)
+    counts = export(session, fmt, output, force)
+    warn(session.catalog.problems)
+    summary = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+    sys.stderr.write(f"Wrote {output}: {summary}\n")
+
+
+@command()
+def diff(
+    old: Annotated[Path, typer.Argument(help="The older data folder (countries/, sources.yaml, …).")],
+    new: Annotated[
+        Path | None, typer.Argument(help="The newer data folder (default: the data the tool reads).")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    data_dir: DataDirOption = None,
+) -> None:
+    """What changed between two data releases: figures, memberships and heads of state."""
+    from ca_profiles.diff import diff_releases
+
+    emit(diff_releases(old, new, data_dir), output_format(fmt, json))
+
+
+import_app = typer.Typer(
+    help="Update profiles in a data folder from a data set download.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+# `import` is a Python keyword, hence the sub-app's name given here.
+app.add_typer(import_app, name="import")
+
+
+@command("wdi", group=import_app)
+def import_wdi(
+    file: Annotated[Path, typer.Argument(help="API_<indicator>_DS2_….csv or WDICSV.csv.")],
+    data_dir: Annotated[
+        Path | None,
+        typer.Option("--data-dir", help="The data folder to update (default: first of CA_PROFILES_DATA)."),
+    ] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+) -> None:
+    """Update remittance and population series from a World Bank WDI download, comments kept."""
+    from ca_profiles import wdi
+
+    outcome = wdi.import_file(file, data_dir, dry_run=dry_run)
+    fmt = output_format(fmt, json)
+    # People are told "nothing to change" on stderr rather than shown an empty table.
+    if outcome.changes or fmt is not OutputFormat.table:
+        emit(outcome.rows(), fmt, outcome.problems)
+    sys.stderr.write(outcome.summary() + "\n")
