@@ -98,15 +98,29 @@ def _leader_tenure(profile: Profile, factor: Factor, ctx: Context) -> Fact:
     return Fact(years, f"{leader.name}, in power since {since.isoformat()}", [leader.source])
 
 
-def _binding_term_limit(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+def _unwritten_rule(profile: Profile, key: str, what: str) -> Fact | None:
+    """The fact for a succession rule the profile does not state, None where it does.
+
+    No rules at all, or a rule listed under ``gaps:``, is unknown (a missing fact); a rule left
+    out of recorded rules means there is none.
+    """
     rules = profile.succession.rules
     if rules is None:
         return _missing("no succession rules recorded")
+    if getattr(rules, key) is not None:
+        return None
+    if _gap(profile, f"succession.rules.{key}"):
+        return _missing(f"{what} not found (listed under gaps)")
+    return Fact("no", f"no {what}", [rules.source] if rules.source else [])
+
+
+def _binding_term_limit(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    unwritten = _unwritten_rule(profile, "term_limit", "term limit")
+    if unwritten is not None:
+        return unwritten
+    rules = profile.succession.rules
+    assert rules is not None  # else the rule would be unwritten
     sources = [rules.source] if rules.source else []
-    if rules.term_limit is None:
-        if _gap(profile, "succession.rules.term_limit"):
-            return _missing("term limit not found (listed under gaps)")
-        return Fact("no", "no term limit", sources)
     leader = head_of_state(profile)
     since = _in_power_since(profile, leader).year if leader else ctx.date.year
     waived = [reset for reset in rules.resets if reset.kind == "lifted" and reset.year >= since]
@@ -118,15 +132,12 @@ def _binding_term_limit(profile: Profile, factor: Factor, ctx: Context) -> Fact:
 
 
 def _constitutional_successor(profile: Profile, factor: Factor, ctx: Context) -> Fact:
+    unwritten = _unwritten_rule(profile, "successor", "constitutional successor")
+    if unwritten is not None:
+        return unwritten
     rules = profile.succession.rules
-    if rules is None:
-        return _missing("no succession rules recorded")
-    sources = [rules.source] if rules.source else []
-    if rules.successor is None:
-        if _gap(profile, "succession.rules.successor"):
-            return _missing("constitutional successor not found (listed under gaps)")
-        return Fact("no", "no constitutional successor", sources)
-    return Fact("yes", rules.successor, sources)
+    assert rules is not None and rules.successor is not None  # else the rule would be unwritten
+    return Fact("yes", rules.successor, [rules.source] if rules.source else [])
 
 
 def _irregular_exits(profile: Profile, factor: Factor, ctx: Context) -> Fact:
