@@ -248,3 +248,20 @@ def test_get_and_compare_take_index_paths(runner: CliRunner) -> None:
         ).stdout
     )
     assert rows[0]["unit"] == "score" and rows[0]["tajikistan"] == round(explained["score"], 1)
+
+
+@pytest.mark.parametrize(
+    ("country", "factor", "value", "reading"),
+    [
+        ("uzbekistan", "successor", None, "constitutional successor not found (listed under gaps)"),
+        ("afghanistan", "successor", "no", "no constitutional successor"),
+        ("turkmenistan", "term_limit", "no", "no term limit"),
+        ("tajikistan", "term_limit", "no", "2-term limit waived for the incumbent (2016)"),
+        ("kazakhstan", "term_limit", "yes", "limit of 1 term(s)"),
+    ],
+)
+def test_an_unstated_rule_is_unknown_only_where_a_gap_says_so(
+    runner: CliRunner, country: str, factor: str, value: str | None, reading: str
+) -> None:
+    parts = {c["factor"]: c for c in explain(runner, country, "succession", "--as-of", "2025")["components"]}
+    assert (parts[factor]["value"], parts[factor]["reading"]) == (value, reading)
