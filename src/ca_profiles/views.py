@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -39,8 +40,9 @@ class Report:
     kind: str
     data: dict[str, Any]
     meta: dict[str, Any] = field(default_factory=dict)
-    #: The same result as one flat table, for the formats that hold only tables (CSV, …).
-    table: Rows | None = None
+    #: Builds the same result as one flat table, for the formats that hold only tables (CSV, …);
+    #: called only when one of them is asked for, so JSON and the terminal do not pay for it.
+    flat: Callable[[], Rows] | None = None
 
 
 def figures_of(value: Any) -> list[dict[str, Any]]:
@@ -87,10 +89,14 @@ def show(session: Session, name: str, section: str | None = None) -> Report:
             raise UnknownName("section", section, difflib.get_close_matches(section, SECTIONS, n=3))
         keys = _IDENTITY if section == "identity" else ("id", "name", section)
         data = {key: data[key] for key in keys}
+    return Report("profile", data, session.meta(), lambda: _figures(session, profile, section))
+
+
+def _figures(session: Session, profile: Profile, section: str | None) -> Rows:
+    """A profile's figures in tidy long form (one row per value), as ``export`` writes them."""
     rows = [row for row in figure_rows(profile) if section in (None, row["section"])]
     columns = list(rows[0]) if rows else ["country", "section", "field", "year", "value", "unit", "source"]
-    table = Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=_cited(rows))
-    return Report("profile", data, session.meta(), table)
+    return Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=_cited(rows))
 
 
 def _cited(rows: list[dict[str, Any]]) -> list[str]:
@@ -240,8 +246,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
     title = f"{FIELDS[path][0]} ({UNITS[FIELDS[path][1]]})"
     rows = _ranked(scored, top, ascending)
-    cited = sorted({row["source"] for row in rows if row["source"]})
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
+    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=_cited(rows))
 
 
 def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -> Rows:
@@ -307,7 +312,7 @@ def explain_view(session: Session, country: str, index: str) -> Report:
     table = Rows(
         "explanation", f"{result.label}: {profile.name}", columns, rows, session.meta(), sources=cited
     )
-    return Report("explanation", data, session.meta(), table)
+    return Report("explanation", data, session.meta(), lambda: table)
 
 
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:
@@ -370,8 +375,8 @@ def memberships_view(session: Session, org: str | None = None) -> Rows:
     title = session.catalog.organizations[wanted].name if wanted else "Memberships"
     kind = "timeline" if wanted else "memberships"
     columns = ["country", "org", "status", "since", "until", "source"]
-    cited = sorted({row["source"] for row in rows})
-    return Rows(kind, title, columns, rows, session.meta(), columns[:-1] if wanted else None, sources=cited)
+    people = columns[:-1] if wanted else None
+    return Rows(kind, title, columns, rows, session.meta(), people, sources=_cited(rows))
 
 
 def fields_view() -> Rows:

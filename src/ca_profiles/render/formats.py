@@ -56,8 +56,8 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         # `get` is for scripts: its view for people is the bare value.
         value = result.data["value"]
         return ("" if value is None else format_plain(value)) + "\n"
-    if not isinstance(result, Rows) and result.table is not None and fmt in _TABLE_ONLY:
-        result = result.table  # a profile as CSV is its figures in tidy long form
+    if not isinstance(result, Rows) and result.flat is not None and fmt in _TABLE_ONLY:
+        result = result.flat()  # a profile as CSV is its figures in tidy long form
     if isinstance(result, Rows):
         if fmt is OutputFormat.latex:
             return _latex(result)
