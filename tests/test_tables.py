@@ -14,10 +14,11 @@ from typing import Any
 import pytest
 from rich.console import Console
 
-from ca_profiles import views
+from ca_profiles import profile_view, views
 from ca_profiles.catalog import Catalog
 from ca_profiles.render.table import render
-from ca_profiles.views import Session
+from ca_profiles.render.text import format_number
+from ca_profiles.session import Session
 
 SNAPSHOTS = Path(__file__).parent / "snapshots"
 #: A fixed date, so that ages, tenures and "today" do not move the snapshots.
@@ -33,7 +34,7 @@ CASES: dict[str, Callable[[Session], Any]] = {
     "memberships": lambda s: views.memberships_view(s),
     "memberships-csto": lambda s: views.memberships_view(s, "csto"),
     "fields": lambda s: views.fields_view(),
-    "show-kyrgyzstan": lambda s: views.show(s, "kyrgyzstan"),
+    "show-kyrgyzstan": lambda s: profile_view.show(s, "kyrgyzstan"),
     "explain-tajikistan": lambda s: views.explain_view(s, "tajikistan", "succession"),
 }
 
@@ -68,6 +69,6 @@ def test_no_number_is_cut_or_split(name: str, width: int) -> None:
             value = row.get(column)
             if isinstance(value, int | float) and not isinstance(value, bool):
                 shown = (
-                    views.format_number(value) if column not in ("since", "position", "year") else str(value)
+                    format_number(value) if column not in ("since", "position", "year") else str(value)
                 )
                 assert any(shown in line for line in lines), (column, shown)

@@ -7,7 +7,6 @@ from typing import Any
 
 import msgspec
 
-from .checks import as_date
 from .model import (
     Figure,
     Leader,
@@ -19,6 +18,7 @@ from .model import (
     Reset,
     RiskFactor,
     When,
+    as_date,
 )
 
 

@@ -9,10 +9,10 @@ from typing import Any
 
 import msgspec
 
-from .checks import walk
 from .loader import format_path
-from .model import Profile, Source
-from .views import Rows, Session
+from .model import Profile, Source, walk
+from .results import Rows
+from .session import Session
 
 #: A run of the characters a source key may hold; trailing punctuation is trimmed before lookup.
 _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")

@@ -225,9 +225,9 @@ _SHARED = {"sources.yaml": Sources, "organizations.yaml": Organizations, "method
 
 
 def validate(
-    paths: list[Path] | None = None,
-    data_dirs: list[Path] | None = None,
-    today: dt.date | None = None,
+    paths: list[Path] | None,
+    data_dirs: list[Path] | None,
+    today: dt.date,
 ) -> list[Problem]:
     """Every problem in the data: each file alone, then the checks across files.
 
@@ -235,7 +235,6 @@ def validate(
     over the bundled one; a file is checked alone, against the sources and organisations of the
     layers (and of the data folder it stands in).
     """
-    today = today or dt.date.today()
     roots = data_roots(data_dirs)
     targets: list[tuple[Path, Problem | None]] = []
     if not paths:

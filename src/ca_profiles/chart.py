@@ -10,8 +10,10 @@ from typing import Any
 
 from .errors import UsageError
 from .figures import field_value, pick
-from .model import FIELDS, UNITS, Figure, Figures, Source, convert
-from .views import Rows, Session, check_field
+from .model import FIELDS, Figure, Figures, Source, convert, figures_of, unit_label
+from .results import Rows
+from .session import Session
+from .views import check_field
 
 COLUMNS = ["country", "name", "year", "value", "unit", "source"]
 
@@ -23,7 +25,7 @@ def line_of(value: Figures | None, preferred: list[str], unit: str) -> dict[int,
     ``get`` do); where it has only point figures, each year's figure, the preferred source's
     where several give that year.
     """
-    figures = [] if value is None else value if isinstance(value, list) else [value]
+    figures = figures_of(value)
     series = [f for f in figures if f.series]
     chosen = pick(series, preferred, unit) if series else None
     if chosen is not None:
@@ -53,7 +55,7 @@ def _converted(figure: Figure, unit: str) -> dict[int, tuple[float, str]]:
 def chart_view(session: Session, path: str, names: list[str] | None = None) -> Rows:
     """The lines of a chart of ``path``: the named countries, or every one that has the field."""
     check_field(path)
-    label, unit, _ = FIELDS[path]
+    label, unit = FIELDS[path].label, FIELDS[path].unit
     preferred = session.catalog.sources_file.preferred.get(path, [])
     rows: list[dict[str, Any]] = []
     missing: list[str] = []
@@ -85,11 +87,11 @@ def chart_view(session: Session, path: str, names: list[str] | None = None) -> R
         "field": path,
         "label": label,
         "unit": unit,
-        "unit_label": UNITS[unit],
+        "unit_label": unit_label(unit),
         "caption": caption(session.catalog.sources, used),
         "missing": missing,
     }
-    return Rows("chart", f"{label} ({UNITS[unit]})", COLUMNS, rows, meta)
+    return Rows("chart", f"{label} ({unit_label(unit)})", COLUMNS, rows, meta)
 
 
 def caption(sources: dict[str, Source], used: dict[str, list[str]]) -> str:

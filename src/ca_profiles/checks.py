@@ -9,11 +9,19 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-import msgspec
-
 from .errors import Problem
 from .loader import Document, KeyPath
-from .model import FACTS, SOURCE_KEY, Figure, Methodology, Organizations, Profile, Sources, When
+from .model import (
+    FACTS,
+    SOURCE_KEY,
+    Figure,
+    Methodology,
+    Organizations,
+    Profile,
+    Sources,
+    as_date,
+    walk,
+)
 
 #: Keys whose value is a date or a year of something that has happened.
 _DATE_KEYS = frozenset(
@@ -21,24 +29,6 @@ _DATE_KEYS = frozenset(
 )
 #: Parts of a profile that look ahead on purpose.
 _FUTURE_ALLOWED = ("next_election",)
-
-
-def walk(obj: Any, path: KeyPath = ()) -> Iterator[tuple[KeyPath, Any]]:
-    """Every node of a record, depth first, with its path."""
-    yield path, obj
-    if isinstance(obj, msgspec.Struct):
-        for name in obj.__struct_fields__:
-            yield from walk(getattr(obj, name), (*path, name))
-    elif isinstance(obj, list):
-        for index, item in enumerate(obj):
-            yield from walk(item, (*path, index))
-
-
-def as_date(when: When, *, end: bool = False) -> dt.date:
-    """A date or a bare year as a date: the year's first day, or its last with ``end``."""
-    if isinstance(when, dt.date):
-        return when
-    return dt.date(when, 12, 31) if end else dt.date(when, 1, 1)
 
 
 def _unknown(kind: str, key: str, known: set[str] | dict[str, Any]) -> str:

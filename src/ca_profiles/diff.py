@@ -10,8 +10,8 @@ from typing import Any
 from .catalog import Catalog
 from .errors import InvalidData, UsageError
 from .model import Profile
+from .results import Rows
 from .tidy import figure_rows, leader_rows, membership_rows
-from .views import Rows
 
 COLUMNS = ["change", "country", "what", "item", "field", "source", "year", "since", "old", "new", "unit"]
 

@@ -13,9 +13,10 @@ from typing import Any
 from .bibliography import entry
 from .errors import UsageError
 from .files import replacing
-from .render.formats import ExportFormat, OutputFormat, render, to_json
+from .results import Rows
+from .session import Session
+from .textformats import ExportFormat, to_csv, to_json
 from .tidy import figure_rows, leader_rows, membership_rows, when_text
-from .views import Rows, Session
 
 #: Every table: column → SQLite type and constraints. The one definition of the columns, in
 #: every format.
@@ -169,7 +170,7 @@ def export(session: Session, fmt: ExportFormat, output: Path, force: bool = Fals
     with replacing(output, force, folder=fmt is ExportFormat.csv) as temp:
         if fmt is ExportFormat.csv:
             for name, table in result.items():
-                (temp / f"{name}.csv").write_text(render(table, OutputFormat.csv) or "", encoding="utf-8")
+                (temp / f"{name}.csv").write_text(to_csv(table.rows, table.columns), encoding="utf-8")
         elif fmt is ExportFormat.json:
             document: dict[str, Any] = {name: table.rows for name, table in result.items() if name != "meta"}
             document["meta"] = session.meta()

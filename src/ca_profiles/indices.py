@@ -1,4 +1,5 @@
-"""The two indices (design §5): facts read from a profile, scored by the rubric in methodology.yaml.
+"""The two indices (docs/architecture.md, "Indices"): facts read from a profile, scored by the
+rubric in methodology.yaml.
 
 A profile is read as it stood at a date (the caller cuts it with ``asof.as_of`` first); ages
 and tenures are counted to that date. A fact that cannot be read is never a silent zero: the
@@ -12,14 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .checks import as_date
 from .figures import field_value, pick
-from .model import FIELDS, Factor, IndexRubric, Leader, Methodology, Profile, When
+from .model import FIELDS, Factor, FieldInfo, IndexRubric, Leader, Methodology, Profile, When, as_date
 
-#: How the indices appear as fields (``rank indices.succession_risk``): path → label, description.
-INDEX_FIELDS: dict[str, tuple[str, str]] = {
-    "indices.succession_risk": ("Succession risk", "Score 0–100 from methodology.yaml; see `explain`"),
-    "indices.migration_dependence": ("Migration dependence", "Score 0–100 from methodology.yaml"),
+#: How the indices appear as fields (``rank indices.succession_risk``), in the field catalogue.
+INDEX_FIELDS: dict[str, FieldInfo] = {
+    "indices.succession_risk": FieldInfo(
+        "Succession risk", "score", "Score 0–100 from methodology.yaml; `explain COUNTRY succession`"
+    ),
+    "indices.migration_dependence": FieldInfo(
+        "Migration dependence", "score", "Score 0–100 from methodology.yaml; `explain COUNTRY migration`"
+    ),
 }
 #: Short names ``explain`` accepts for each index.
 ALIASES = {"succession": "succession_risk", "migration": "migration_dependence"}
@@ -172,7 +176,7 @@ def _risk_factors(profile: Profile, factor: Factor, ctx: Context) -> Fact:
 
 def _figure(path: str) -> Callable[[Profile, Factor, Context], Fact]:
     def read(profile: Profile, factor: Factor, ctx: Context) -> Fact:
-        chosen = pick(field_value(profile, path), ctx.preferred.get(path, []), FIELDS[path][1])
+        chosen = pick(field_value(profile, path), ctx.preferred.get(path, []), FIELDS[path].unit)
         if chosen is None:
             return _missing(f"no {path} figure")
         return Fact(chosen.value, f"{chosen.value:g} ({chosen.year})", [chosen.source])

@@ -1,4 +1,4 @@
-"""The data contract (design §3) as msgspec Structs.
+"""The data contract (docs/architecture.md, "Data contract") as msgspec Structs.
 
 Everything a data file may hold is declared here; unknown keys are errors. Checks that span
 several records or files (sources resolve, spans do not overlap) live in ``checks.py``.
@@ -6,11 +6,12 @@ several records or files (sources resolve, spans do not overlap) live in ``check
 
 # No `from __future__ import annotations`: msgspec reads these annotations on every run to
 # build its decoders, and evaluating them from strings would take a few milliseconds of the
-# start-up budget (design §8).
+# start-up budget (docs/architecture.md, "Performance budgets").
 
 import datetime as dt
 import math
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Literal
 
 import msgspec
 
@@ -41,6 +42,12 @@ UNITS: dict[str, str] = {
     "km3": "km³",
     "years": "years",
 }
+
+
+def unit_label(unit: str) -> str:
+    """A unit as people read it; an index's score (unit ``score``) has a label of its own."""
+    return "score 0–100" if unit == "score" else UNITS[unit]
+
 
 #: Units that measure the same quantity: unit → (common unit, how many of it one unit is).
 _SCALES: dict[str, tuple[str, float]] = {
@@ -94,6 +101,13 @@ SourceKind = Literal["dataset", "report", "webpage", "article", "book", "legal"]
 When = int | dt.date
 
 
+def as_date(when: When, *, end: bool = False) -> dt.date:
+    """A date or a bare year as a date: the year's first day, or its last with ``end``."""
+    if isinstance(when, dt.date):
+        return when
+    return dt.date(when, 12, 31) if end else dt.date(when, 1, 1)
+
+
 class Record(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of every record: unknown keys are errors, fields are passed by name."""
 
@@ -130,6 +144,13 @@ class Figure(Record, kw_only=True):
 
 #: A field holds one figure or, where sources or vintages differ, a list of them.
 Figures = Figure | list[Figure]
+
+
+def figures_of(value: Figures | None) -> list[Figure]:
+    """The figures of a field as a list, whether it holds none, one or several."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 class Plant(Record, kw_only=True):
@@ -438,36 +459,71 @@ class Methodology(Record, kw_only=True):
     indices: dict[IndexName, IndexRubric]
 
 
-#: Every figure field of a profile: path → (label, usual unit, description). ``fields`` lists
-#: these; a test checks that they are exactly the figure fields the model declares.
-FIELDS: dict[str, tuple[str, str, str]] = {
-    "population": ("Population", "persons", "Resident population, estimate or census"),
-    "area": ("Area", "km2", "Total area, land and water"),
-    "gdp": ("GDP", "usd_billion", "Gross domestic product at official exchange rates, current US$"),
-    "energy.gas_reserves": ("Gas reserves", "tcm", "Proven natural gas reserves"),
-    "energy.oil_reserves": ("Oil reserves", "billion_bbl", "Proven crude oil reserves"),
-    "energy.coal_reserves": ("Coal reserves", "million_t", "Proven coal reserves"),
-    "energy.gas_production": ("Gas production", "bcm_per_year", "Natural gas production"),
-    "energy.oil_production": ("Oil production", "bbl_per_day", "Crude oil or total petroleum production"),
-    "energy.coal_production": ("Coal production", "million_t_per_year", "Coal production"),
-    "energy.gas_exports": ("Gas exports", "bcm_per_year", "Natural gas exports"),
-    "energy.uranium_production": ("Uranium production", "t_u_per_year", "Uranium mined"),
-    "energy.electricity_capacity": ("Power capacity", "gw", "Installed electricity generating capacity"),
-    "energy.electricity_generation": ("Power generation", "twh_per_year", "Electricity generated"),
-    "energy.hydro_share": ("Hydro share", "pct", "Hydropower's share of installed capacity"),
-    "energy.hydropower.installed_capacity": ("Hydro capacity", "mw", "Installed hydropower capacity"),
-    "energy.hydropower.potential": ("Hydro potential", "twh_per_year", "Hydropower potential"),
-    "migration.remittances_pct_gdp": ("Remittances", "pct_gdp", "Personal remittances received, % of GDP"),
-    "migration.remittances_usd": ("Remittances (US$)", "usd_million", "Personal remittances received"),
-    "migration.russia_share": ("Russia's share", "pct", "Share of remittances or migrants from Russia"),
-    "migration.migrants_abroad": ("Migrants abroad", "persons", "Citizens living or working abroad"),
-    "china.border_km": ("Border with China", "km", "Length of the land border with China"),
-    "china.trade_with_china": (
+class FieldInfo(msgspec.Struct, frozen=True):
+    """What the field catalogue says of a figure field: how people read it, and its unit."""
+
+    label: str
+    unit: str
+    description: str
+
+
+#: The figure fields of a profile's identity: the brief shows them beside name and capital, and
+#: the tidy tables file them under the section "identity".
+IDENTITY_FIGURES = ("population", "area", "gdp")
+
+#: Every figure field of a profile by path. ``fields`` lists these; a test checks that they are
+#: exactly the figure fields the model declares.
+FIELDS: dict[str, FieldInfo] = {
+    "population": FieldInfo("Population", "persons", "Resident population, estimate or census"),
+    "area": FieldInfo("Area", "km2", "Total area, land and water"),
+    "gdp": FieldInfo("GDP", "usd_billion", "Gross domestic product at official exchange rates, current US$"),
+    "energy.gas_reserves": FieldInfo("Gas reserves", "tcm", "Proven natural gas reserves"),
+    "energy.oil_reserves": FieldInfo("Oil reserves", "billion_bbl", "Proven crude oil reserves"),
+    "energy.coal_reserves": FieldInfo("Coal reserves", "million_t", "Proven coal reserves"),
+    "energy.gas_production": FieldInfo("Gas production", "bcm_per_year", "Natural gas production"),
+    "energy.oil_production": FieldInfo(
+        "Oil production", "bbl_per_day", "Crude oil or total petroleum production"
+    ),
+    "energy.coal_production": FieldInfo("Coal production", "million_t_per_year", "Coal production"),
+    "energy.gas_exports": FieldInfo("Gas exports", "bcm_per_year", "Natural gas exports"),
+    "energy.uranium_production": FieldInfo("Uranium production", "t_u_per_year", "Uranium mined"),
+    "energy.electricity_capacity": FieldInfo(
+        "Power capacity", "gw", "Installed electricity generating capacity"
+    ),
+    "energy.electricity_generation": FieldInfo("Power generation", "twh_per_year", "Electricity generated"),
+    "energy.hydro_share": FieldInfo("Hydro share", "pct", "Hydropower's share of installed capacity"),
+    "energy.hydropower.installed_capacity": FieldInfo(
+        "Hydro capacity", "mw", "Installed hydropower capacity"
+    ),
+    "energy.hydropower.potential": FieldInfo("Hydro potential", "twh_per_year", "Hydropower potential"),
+    "migration.remittances_pct_gdp": FieldInfo(
+        "Remittances", "pct_gdp", "Personal remittances received, % of GDP"
+    ),
+    "migration.remittances_usd": FieldInfo(
+        "Remittances (US$)", "usd_million", "Personal remittances received"
+    ),
+    "migration.russia_share": FieldInfo(
+        "Russia's share", "pct", "Share of remittances or migrants from Russia"
+    ),
+    "migration.migrants_abroad": FieldInfo("Migrants abroad", "persons", "Citizens living or working abroad"),
+    "china.border_km": FieldInfo("Border with China", "km", "Length of the land border with China"),
+    "china.trade_with_china": FieldInfo(
         "Trade with China",
         "usd_million",
         "Exports plus imports, by the source named",
     ),
-    "china.china_share_of_exports": ("China's share of exports", "pct", "China's share of exports"),
-    "china.china_share_of_imports": ("China's share of imports", "pct", "China's share of imports"),
-    "china.debt_to_china": ("Debt to China", "usd_million", "External debt owed to Chinese lenders"),
+    "china.china_share_of_exports": FieldInfo("China's share of exports", "pct", "China's share of exports"),
+    "china.china_share_of_imports": FieldInfo("China's share of imports", "pct", "China's share of imports"),
+    "china.debt_to_china": FieldInfo("Debt to China", "usd_million", "External debt owed to Chinese lenders"),
 }
+
+
+def walk(obj: Any, path: tuple[str | int, ...] = ()) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+    """Every node of a record, depth first, with its path of field names and list positions."""
+    yield path, obj
+    if isinstance(obj, msgspec.Struct):
+        for name in obj.__struct_fields__:
+            yield from walk(getattr(obj, name), (*path, name))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from walk(item, (*path, index))

@@ -8,11 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from .checks import walk
-from .model import Figure, Profile, When
-
-#: The fields of a profile's identity, which the tidy table files under the section "identity".
-_IDENTITY = frozenset({"population", "area", "gdp"})
+from .model import IDENTITY_FIGURES, Figure, Profile, When, walk
 
 
 def when_text(value: When | None) -> str | None:
@@ -37,7 +33,7 @@ def figure_rows(profile: Profile) -> Iterator[dict[str, Any]]:
         for year, value in values:
             yield {
                 "country": profile.id,
-                "section": "identity" if names[0] in _IDENTITY else names[0],
+                "section": "identity" if names[0] in IDENTITY_FIGURES else names[0],
                 "field": ".".join(names),
                 "item": item,
                 "year": year,

@@ -29,8 +29,8 @@ from .loader import bundled_root, env_roots
 from .model import FIELDS, Source, Sources
 
 if TYPE_CHECKING:
+    from .results import Rows
     from .update import Change, Document
-    from .views import Rows
 
 #: The key of the World Bank WDI in ``sources.yaml``.
 SOURCE = "wb-wdi"
@@ -264,7 +264,7 @@ class Outcome:
     problems: list[Problem] = field(default_factory=list)
 
     def rows(self) -> Rows:
-        from .views import Rows
+        from .results import Rows
 
         rows = [
             {"country": c.country, "field": c.field, "year": c.year, "old": c.old, "new": c.new}
@@ -302,13 +302,10 @@ class Outcome:
         return "\n".join(lines)
 
 
-def import_file(
-    path: Path, data_dir: Path | None, *, dry_run: bool = False, today: dt.date | None = None
-) -> Outcome:
+def import_file(path: Path, data_dir: Path | None, *, today: dt.date, dry_run: bool = False) -> Outcome:
     """Update the WDI series of the profiles in the target folder from a World Bank file."""
     from . import update
 
-    today = today or dt.date.today()
     target, layers = target_folder(data_dir)
     download = read(path)
     if not download.rows:
@@ -332,7 +329,7 @@ def import_file(
             source=SOURCE,
             unit=row.indicator.unit,
             values=row.values,
-            new_unit=FIELDS[row.indicator.field][1],
+            new_unit=FIELDS[row.indicator.field].unit,
             new_note=f"{row.indicator.code}: {row.indicator_name} (read from {download.name})",
         )
         changes = update.update_series(document, id, series)

@@ -14,11 +14,13 @@ import typer
 
 from ca_profiles import __version__
 from ca_profiles.errors import CaProfilesError, ExitStatus, printable
-from ca_profiles.render.formats import OutputFormat
+from ca_profiles.textformats import OutputFormat
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     from ca_profiles.errors import Problem
-    from ca_profiles.views import Session
+    from ca_profiles.session import Session
 
 app = typer.Typer(
     name="ca-profiles",
@@ -144,11 +146,18 @@ def complete_index(incomplete: str) -> list[str]:
     return [name for name in ALIASES if name.startswith(incomplete)]
 
 
+def today() -> "dt.date":
+    """The clock, read here only: where the data name no release date, and for what a writer stamps."""
+    import datetime
+
+    return datetime.date.today()
+
+
 def open_session(data_dir: list[Path] | None, as_of: int | None) -> "Session":
     from ca_profiles.catalog import Catalog
-    from ca_profiles.views import Session
+    from ca_profiles.session import Session
 
-    return Session(Catalog.open(data_dir), as_of)
+    return Session(Catalog.open(data_dir), as_of, today=today())
 
 
 def output_format(fmt: OutputFormat, json: bool) -> OutputFormat:

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ca_profiles.errors import ExitStatus
-from ca_profiles.render.formats import OutputFormat
+from ca_profiles.textformats import OutputFormat
 
 from .base import (
     DataDirOption,
@@ -18,6 +18,7 @@ from .base import (
     JsonFlag,
     command,
     output_format,
+    today,
 )
 
 
@@ -32,9 +33,9 @@ def validate(
 ) -> None:
     """Check data files: every problem as FILE:LINE:COLUMN: key.path: message."""
     from ca_profiles.catalog import validate as run_validation
-    from ca_profiles.render.formats import to_json
+    from ca_profiles.textformats import to_json
 
-    problems = run_validation(paths, data_dir)
+    problems = run_validation(paths, data_dir, today())
     if output_format(fmt, json) is OutputFormat.json:
         sys.stdout.write(to_json([problem.__dict__ for problem in problems]))
     else:
@@ -53,7 +54,7 @@ def schema() -> None:
     import msgspec
 
     from ca_profiles.model import Profile
-    from ca_profiles.render.formats import to_json
+    from ca_profiles.textformats import to_json
 
     header = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from ca_profiles.render.formats import OutputFormat
+from ca_profiles.textformats import OutputFormat
 
 from .base import (
     AsOfOption,
@@ -33,16 +33,24 @@ def show(
     country: Annotated[
         str, typer.Argument(help="Country: id, name, ISO code or alias.", autocompletion=complete_country)
     ],
-    section: Annotated[str | None, typer.Option("--section", "-s", help="Only this section.")] = None,
+    section: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--section",
+            "-s",
+            help="Only this section, in full (repeatable): identity, energy, memberships, succession, "
+            "migration, china, indices or gaps.",
+        ),
+    ] = None,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
     """Show one country's profile."""
-    from ca_profiles import views
+    from ca_profiles.profile_view import show as show_view
 
-    read_view(data_dir, as_of, fmt, json, lambda session: views.show(session, country, section))
+    read_view(data_dir, as_of, fmt, json, lambda session: show_view(session, country, section))
 
 
 @command("list")

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from ca_profiles.render.citations import CitationFormat
-from ca_profiles.render.formats import ExportFormat, OutputFormat
+from ca_profiles.textformats import ExportFormat, OutputFormat
 
 from .base import (
     AsOfOption,
@@ -24,6 +24,7 @@ from .base import (
     open_session,
     output_format,
     read_view,
+    today,
     warn,
 )
 
@@ -130,7 +131,7 @@ def import_wdi(
     """Update remittance and population series from a World Bank WDI download, comments kept."""
     from ca_profiles import wdi
 
-    outcome = wdi.import_file(file, data_dir, dry_run=dry_run)
+    outcome = wdi.import_file(file, data_dir, dry_run=dry_run, today=today())
     fmt = output_format(fmt, json)
     # People are told "nothing to change" on stderr rather than shown an empty table.
     if outcome.changes or fmt is not OutputFormat.table:

@@ -14,8 +14,8 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.text import Text
 
-from ca_profiles.render.table import safe
-from ca_profiles.views import Rows
+from ca_profiles.render.text import safe
+from ca_profiles.results import Rows
 
 MARKERS = "●▲■◆★✚○△□◇"
 COLORS = ["cyan", "magenta", "yellow", "green", "red", "blue", "bright_cyan", "bright_magenta"]

@@ -9,7 +9,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
-from ca_profiles.render.formats import escape_tex, to_json
+from ca_profiles.render.formats import escape_tex
+from ca_profiles.textformats import to_json
 
 if TYPE_CHECKING:
     from ca_profiles.model import Source

@@ -12,7 +12,7 @@ from typing import Any
 
 from ca_profiles.errors import UsageError
 from ca_profiles.files import replacing
-from ca_profiles.views import Rows
+from ca_profiles.results import Rows
 
 FORMATS = ("png", "svg", "pdf")
 INSTALL = "saving a chart needs matplotlib: pip install 'ca-profiles[plot]'"

@@ -3,38 +3,13 @@
 from __future__ import annotations
 
 import re
-from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import msgspec
 
 from ca_profiles.errors import UsageError
-
-if TYPE_CHECKING:
-    from ca_profiles.views import Report, Rows
-
-
-class OutputFormat(StrEnum):
-    table = "table"
-    json = "json"
-    jsonl = "jsonl"
-    yaml = "yaml"
-    csv = "csv"
-    markdown = "markdown"
-    latex = "latex"
-
-
-class ExportFormat(StrEnum):
-    """What ``export`` writes: a folder of CSV files, one JSON document or an SQLite database."""
-
-    csv = "csv"
-    json = "json"
-    sqlite = "sqlite"
-
-
-def to_json(data: Any) -> str:
-    """Indented JSON, UTF-8 text as is, keys in model order."""
-    return msgspec.json.format(msgspec.json.encode(data), indent=2).decode() + "\n"
+from ca_profiles.results import FieldValue, Report, Rows
+from ca_profiles.textformats import OutputFormat, cell, to_csv, to_json
 
 
 def format_plain(value: float) -> str:
@@ -48,14 +23,11 @@ _TABLE_ONLY = frozenset({OutputFormat.csv, OutputFormat.markdown, OutputFormat.l
 
 def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
     """The one dispatch from (result, format) to text; None where a rich table is wanted."""
-    from ca_profiles.views import Rows
-
     if fmt is OutputFormat.table:
-        if isinstance(result, Rows) or result.kind != "field":
+        if not isinstance(result, FieldValue):
             return None
         # `get` is for scripts: its view for people is the bare value.
-        value = result.data["value"]
-        return ("" if value is None else format_plain(value)) + "\n"
+        return ("" if result.value is None else format_plain(result.value)) + "\n"
     if not isinstance(result, Rows) and result.flat is not None and fmt in _TABLE_ONLY:
         result = result.flat()  # a profile as CSV is its figures in tidy long form
     if isinstance(result, Rows):
@@ -69,7 +41,7 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
             rows, columns = [{**row, **stamp} for row in rows], [*columns, *stamp]
         text = _rows(rows, columns, fmt)
         return text + "\n" + _markdown_caption(result) if fmt is OutputFormat.markdown else text
-    document = {**result.data, "meta": result.meta}
+    document = {**result.document(), "meta": result.meta}
     if fmt is OutputFormat.json:
         return to_json(document)
     if fmt is OutputFormat.jsonl:
@@ -85,16 +57,6 @@ def _yaml(data: Any) -> str:
     return str(yaml.safe_dump(msgspec.to_builtins(data), allow_unicode=True, sort_keys=False))
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, list):
-        return "; ".join(map(_cell, value))
-    return str(value)
-
-
 def _rows(rows: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> str:
     ordered = [{c: row.get(c) for c in columns} for row in rows]
     if fmt is OutputFormat.json:
@@ -104,18 +66,11 @@ def _rows(rows: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> 
     if fmt is OutputFormat.yaml:
         return _yaml(ordered)
     if fmt is OutputFormat.csv:
-        import csv
-        import io
-
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        writer.writerows([_cell(row[c]) for c in columns] for row in ordered)
-        return out.getvalue()
+        return to_csv(ordered, columns)
     if fmt is OutputFormat.markdown:
         lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
         for row in ordered:
-            cells = (_cell(row[c]).replace("|", "\\|").replace("\n", " ") for c in columns)
+            cells = (cell(row[c]).replace("|", "\\|").replace("\n", " ") for c in columns)
             lines.append("| " + " | ".join(cells) + " |")
         return "\n".join(lines) + "\n"
     raise UsageError(f"--format {fmt.value} is not available for this command yet")
@@ -172,6 +127,6 @@ def _latex(result: Rows) -> str:
         r"\midrule",
     ]
     for row in result.rows:
-        lines.append(" & ".join(escape_tex(_cell(row.get(c)).replace("\n", " ")) for c in columns) + r" \\")
+        lines.append(" & ".join(escape_tex(cell(row.get(c)).replace("\n", " ")) for c in columns) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"

@@ -1,29 +1,31 @@
-"""Rich renderables for people. Everything read from data files goes in as ``Text``, never markup."""
+"""Rich renderables for people, laid out from typed results. Data goes in as ``Text``, never markup."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
-from ca_profiles.errors import printable
-from ca_profiles.model import UNITS
 from ca_profiles.render.grid import Panel, Table
-from ca_profiles.views import Report, Rows, figures_of, format_number, sparkline
-
-
-def safe(value: Any) -> Text:
-    """Data as inert text: no markup is parsed and control characters are shown, not sent."""
-    return Text(printable(_plain(value), newlines=True))
-
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+from ca_profiles.render.text import format_number, plain, safe, sparkline
+from ca_profiles.results import (
+    Block,
+    Explanation,
+    Facts,
+    FigureRow,
+    FigureTable,
+    GapRow,
+    LeaderRow,
+    Note,
+    ProfileView,
+    ProjectTable,
+    RangeRow,
+    Report,
+    Rows,
+    SpanRow,
+)
 
 
 def _label(name: str) -> str:
@@ -51,11 +53,12 @@ def render(result: Report | Rows, width: int = 100) -> RenderableType:
 
             return chart.render(result, width)
         return _matrix(result, width) if result.kind == "memberships" else _rows(result, width)
-    if result.kind == "profile":
-        return _profile(result.data, compact=width < _FULL_WIDTH)
-    if result.kind == "explanation":
-        return _explanation(result.data, width)
-    return _rows(Rows(result.kind, result.kind, list(result.data), [result.data]), width)
+    if isinstance(result, ProfileView):
+        return _profile(result, compact=width < _FULL_WIDTH)
+    if isinstance(result, Explanation):
+        return _explanation(result, width)
+    document = result.document()
+    return _rows(Rows("report", "", list(document), [document]), width)
 
 
 #: Text columns may fold down to this many characters before the table is stacked instead.
@@ -133,7 +136,7 @@ def _shown(value: Any, column: str) -> str:
         return "no data" if column == "value" else ""
     if _is_number(value):
         return str(value) if column in _PLAIN else format_number(value)
-    return _label(value) if column == "status" else _plain(value)
+    return _label(value) if column == "status" else plain(value)
 
 
 def _stacked(result: Rows, columns: list[str], shown: dict[str, list[str]]) -> RenderableType:
@@ -195,61 +198,46 @@ def _matrix(result: Rows, width: int) -> RenderableType:
 _FULL_WIDTH = 90
 
 
-def _profile(data: dict[str, Any], compact: bool) -> RenderableType:
-    parts: list[RenderableType] = []
-    if "official_name" in data:
-        parts.append(_identity(data, compact))
-    builders: tuple[tuple[str, Callable[[Any], RenderableType]], ...] = (
-        ("energy", lambda section: _figure_section(section, compact)),
-        ("memberships", _memberships),
-        ("succession", _succession),
-        ("migration", lambda section: _figure_section(section, compact)),
-        ("china", lambda section: _figure_section(section, compact)),
-        ("indices", _indices),
-        ("gaps", _gaps),
+def _profile(view: ProfileView, compact: bool) -> RenderableType:
+    """Each section in a titled panel; the identity section's panel is titled with the name."""
+    return Group(
+        *(
+            Panel(
+                Group(*(_block(block, compact) for block in section.blocks)),
+                title=safe(section.title),
+                title_align="left",
+            )
+            for section in view.sections
+        )
     )
-    for section, build in builders:
-        if section in data and data[section]:
-            parts.append(Panel(build(data[section]), title=Text(_label(section).title()), title_align="left"))
-    return Group(*parts)
 
 
-def _identity(data: dict[str, Any], compact: bool) -> RenderableType:
+def _block(block: Block, compact: bool) -> RenderableType:
+    if isinstance(block, FigureTable):
+        return _figures_table(block, compact)
+    if isinstance(block, ProjectTable):
+        return _projects(block)
+    if isinstance(block, Facts):
+        return _facts(block)
+    if isinstance(block, Note):
+        return safe(block.text)
+    if block and isinstance(block[0], SpanRow):
+        return _memberships([row for row in block if isinstance(row, SpanRow)])
+    if block and isinstance(block[0], LeaderRow):
+        return _leaders([row for row in block if isinstance(row, LeaderRow)])
+    return _gaps([row for row in block if isinstance(row, GapRow)])
+
+
+def _facts(block: Facts) -> Table:
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold")
     grid.add_column(overflow="fold")
-    grid.add_row("Official name", safe(data["official_name"]))
-    grid.add_row("ISO 3166", safe(f"{data['iso2']} / {data['iso3']}"))
-    if data.get("capital"):
-        grid.add_row("Capital", safe(data["capital"]))
-    if data.get("aliases"):
-        grid.add_row("Also", safe(", ".join(data["aliases"])))
-    figures = _figures_table({k: data.get(k) for k in ("population", "area", "gdp")}, compact)
-    return Panel(Group(grid, figures), title=safe(data["name"]), title_align="left")
+    for fact in block.rows:
+        grid.add_row(safe(fact.label), safe(fact.text))
+    return grid
 
 
-def _figure_section(section: dict[str, Any], compact: bool) -> RenderableType:
-    parts: list[RenderableType] = [_figures_table(section, compact)]
-    for key, value in section.items():
-        if key == "hydropower" and value:
-            parts.append(
-                _figures_table({k: v for k, v in value.items() if k != "plants"}, compact, "hydropower ")
-            )
-            if value.get("plants"):
-                parts.append(_projects("Hydropower plants", value["plants"]))
-        elif key == "pipelines" and value:
-            if isinstance(value[0], dict):
-                parts.append(_projects("Pipelines", value))
-            else:
-                parts.append(Text.assemble(("Pipelines to China: ", "bold"), safe(", ".join(value))))
-        elif key == "projects" and value:
-            parts.append(_projects("Projects", value))
-        elif key == "note" and value:
-            parts.append(safe(value))
-    return Group(*parts)
-
-
-def _figures_table(fields: dict[str, Any], compact: bool, prefix: str = "") -> Table:
+def _figures_table(block: FigureTable, compact: bool) -> Table:
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
     table.add_column("Field", style="bold", overflow="fold", min_width=10)
     if compact:
@@ -261,27 +249,12 @@ def _figures_table(fields: dict[str, Any], compact: bool, prefix: str = "") -> T
         table.add_column("Year", no_wrap=True)
         table.add_column("Source", overflow="fold")
         table.add_column("Rank", justify="right", no_wrap=True)
-    for key, value in fields.items():
-        figures = figures_of(value)
-        if not figures:
-            continue
-        name = prefix + _label(key)
-        points = [f["value"] for f in figures if f.get("value") is not None]
-        if len({f["source"] for f in figures}) > 1 and len(points) > 1:
-            low, high = min(points), max(points)
-            cells = [
-                safe(f"{format_number(low)}–{format_number(high)}"),
-                safe(UNITS.get(figures[0]["unit"], figures[0]["unit"])),
-                Text("range", style="dim"),
-                Text(f"{len(figures)} figures", style="dim"),
-                Text(""),
-            ]
-            table.add_row(safe(name), *(_joined(cells) if compact else cells))
-            name = ""
-        for figure in figures:
-            cells = _figure_cells(figure)
-            table.add_row(safe(name), *(_joined(cells) if compact else cells))
-            name = ""
+    shown = None
+    for row in block.rows:
+        # A field's name heads its first line only.
+        name, shown = ("" if row.label == shown else row.label), row.label
+        cells = _figure_cells(row)
+        table.add_row(safe(name), *(_joined(cells) if compact else cells))
     return table
 
 
@@ -289,136 +262,86 @@ def _joined(cells: list[Text]) -> list[Text]:
     return [Text(" · ").join(cell for cell in cells if cell.plain)]
 
 
-def _figure_cells(figure: dict[str, Any]) -> list[Text]:
-    unit = safe(UNITS.get(figure["unit"], figure["unit"]))
-    rank = safe(f"#{figure['rank']}" if figure.get("rank") else "")
-    if figure.get("series"):
-        series = {int(k): v for k, v in figure["series"].items()}
-        years = sorted(series)
-        value = Text.assemble(
-            sparkline([series[y] for y in years]), " ", safe(format_number(series[years[-1]]))
-        )
-        return [value, unit, safe(f"{years[0]}–{years[-1]}"), safe(figure["source"]), rank]
-    return [safe(format_number(figure["value"])), unit, safe(figure["year"]), safe(figure["source"]), rank]
+def _figure_cells(row: FigureRow | RangeRow) -> list[Text]:
+    if isinstance(row, RangeRow):
+        return [
+            safe(f"{format_number(row.low)}–{format_number(row.high)}"),
+            safe(row.unit),
+            Text("range", style="dim"),
+            Text(f"{row.sources} sources", style="dim"),
+            Text(""),
+        ]
+    rank = safe(f"#{row.rank}" if row.rank else "")
+    if row.trend:
+        value = Text.assemble(sparkline(row.trend), " ", safe(format_number(row.value)))
+        return [value, safe(row.unit), safe(f"{row.first_year}–{row.year}"), safe(row.source), rank]
+    return [safe(format_number(row.value)), safe(row.unit), safe(row.year), safe(row.source), rank]
 
 
-def _projects(title: str, rows: Iterable[dict[str, Any]]) -> Table:
-    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
+def _projects(block: ProjectTable) -> Table:
+    table = Table(title=block.title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("Name", "Status", "Year", "Capacity", "Source"):
         table.add_column(column, overflow="fold")
-    for row in rows:
-        capacity = figures_of(row.get("capacity"))
-        cap = f"{format_number(capacity[0]['value'])} {UNITS[capacity[0]['unit']]}" if capacity else ""
-        year = row.get("commissioned") or row.get("year") or ""
-        table.add_row(
-            safe(row["name"]),
-            safe(_label(row.get("status") or "")),
-            safe(year),
-            safe(cap),
-            safe(row.get("source")),
-        )
+    for row in block.rows:
+        capacity = f"{format_number(row.capacity)} {row.unit}" if row.capacity is not None else ""
+        table.add_row(safe(row.name), safe(row.status), safe(row.year), safe(capacity), safe(row.source))
     return table
 
 
-def _memberships(spans: list[dict[str, Any]]) -> Table:
+def _memberships(spans: list[SpanRow]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("Organisation", "Status", "Since", "Until", "Source"):
         table.add_column(column, overflow="fold")
-    for span in sorted(spans, key=lambda s: (s["org"], str(s["since"]))):
+    for span in spans:
         table.add_row(
-            safe(span["org"]),
-            safe(_label(span["status"])),
-            safe(span["since"]),
-            safe(span.get("until") or "—"),
-            safe(span["source"]),
+            safe(span.org), safe(span.status), safe(span.since), safe(span.until or "—"), safe(span.source)
         )
     return table
 
 
-def _succession(section: dict[str, Any]) -> RenderableType:
-    leaders = Table(box=box.SIMPLE_HEAD, pad_edge=False)
+def _leaders(leaders: list[LeaderRow]) -> Table:
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     for column in ("Head of state", "Title", "Since", "Until", "How it ended"):
-        leaders.add_column(column, overflow="fold")
-    for leader in section.get("leaders", []):
-        name = leader["name"] + (" (acting)" if leader.get("acting") else "")
-        name += " (parallel claim)" if leader.get("parallel") else ""
-        leaders.add_row(
-            safe(name),
-            safe(leader["title"]),
-            safe(leader["since"]),
-            safe(leader.get("until") or "—"),
-            safe(_label(leader.get("how_ended") or "")),
+        table.add_column(column, overflow="fold")
+    for leader in leaders:
+        table.add_row(
+            safe(leader.name),
+            safe(leader.title),
+            safe(leader.since),
+            safe(leader.until or "—"),
+            safe(leader.how_ended),
         )
-    parts: list[RenderableType] = [leaders]
-    rules = section.get("rules") or {}
-    grid = Table.grid(padding=(0, 2))
-    grid.add_column(style="bold")
-    grid.add_column(overflow="fold")
-    if rules.get("term_years"):
-        grid.add_row("Term", safe(f"{rules['term_years']} years"))
-    if rules.get("term_limit"):
-        grid.add_row("Term limit", safe(f"{rules['term_limit']} term(s)"))
-    if rules.get("successor"):
-        grid.add_row("Successor", safe(rules["successor"]))
-    for reset in rules.get("resets", []):
-        grid.add_row("Reset", safe(f"{reset['year']} ({reset['kind']}): {reset.get('note') or ''}"))
-    election = section.get("next_election")
-    if election:
-        when = election.get("date") or election.get("year")
-        grid.add_row("Next election", safe(f"{election['kind']}, {when} ({election['source']})"))
-    for factor in section.get("risk_factors", []):
-        grid.add_row(safe(_label(factor["factor"])), safe(f"{factor.get('value')} ({factor['source']})"))
-    parts.append(grid)
-    return Group(*parts)
+    return table
 
 
-def _gaps(gaps: list[dict[str, Any]]) -> Table:
+def _gaps(gaps: list[GapRow]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
     table.add_column("Field", style="bold", overflow="fold")
     table.add_column("Why it is missing", overflow="fold")
     for gap in gaps:
-        table.add_row(safe(gap["field"]), safe(gap["note"]))
+        table.add_row(safe(gap.field), safe(gap.note))
     return table
 
 
-def _score(index: dict[str, Any]) -> str:
-    score = "no score" if index["score"] is None else f"{index['score']:.1f}"
-    return f"{score} / 100, {index['level']} (facts for {index['coverage']:.0%} of the weight)"
-
-
-def _indices(indices: dict[str, Any]) -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold")
-    table.add_column(overflow="fold")
-    for index in indices.values():
-        missing = ", ".join(index["missing"])
-        table.add_row(
-            safe(index["label"]), safe(_score(index) + (f"; missing: {missing}" if missing else ""))
-        )
-    return table
-
-
-def _explanation(data: dict[str, Any], width: int) -> RenderableType:
+def _explanation(view: Explanation, width: int) -> RenderableType:
     """Factor by factor: the fact read and its source, its 0–1 score, weight and contribution."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
-            "factor": c["label"],
-            "fact read": c["reading"],
-            "source": ", ".join(c["sources"]),
-            "0–1": "—" if c["score"] is None else f"{c['score']:.2f}",
-            "weight": "—" if c["score"] is None else f"{c['share']:.0%}",
-            "points": round(c["contribution"], 1) if c["score"] is not None else c["treatment"],
+            "factor": c.label,
+            "fact read": c.reading,
+            "source": ", ".join(c.sources),
+            "0–1": "—" if c.score is None else f"{c.score:.2f}",
+            "weight": "—" if c.score is None else f"{c.share:.0%}",
+            "points": round(c.contribution, 1) if c.score is not None else c.treatment,
         }
-        for c in data["components"]
+        for c in view.result.components
     ]
-    title = f"{data['label']}: {data['name']}, {data['date']}"
+    title = f"{view.result.label}: {view.name}, {view.result.date.isoformat()}"
     table = _rows(Rows("explanation", title, list(rows[0]) if rows else [], rows), width)
-    notes: list[RenderableType] = [Text(""), Text(f"Score: {_score(data)}.")]
-    for component in data["components"]:
-        if component["treatment"] != "read":
-            notes.append(
-                safe(f"Missing: {component['label']}: {component['reading']} ({component['treatment']}).")
-            )
-    literature = "; ".join(f"{key}: {title}" for key, title in data["literature"].items())
+    notes: list[RenderableType] = [Text(""), safe(f"Score: {view.summary}.")]
+    for component in view.result.components:
+        if component.treatment != "read":
+            notes.append(safe(f"Missing: {component.label}: {component.reading} ({component.treatment})."))
+    literature = "; ".join(f"{key}: {title}" for key, title in view.literature.items())
     notes.append(Text.assemble(("Literature: ", "bold"), safe(literature)))
     return Group(table, *notes)

@@ -1,0 +1,253 @@
+"""``show``: one country as typed sections for people, and the profile itself for machines."""
+
+from __future__ import annotations
+
+import difflib
+
+from .errors import UnknownName
+from .figures import field_value
+from .indices import INSUFFICIENT, IndexResult
+from .model import (
+    FIELDS,
+    IDENTITY_FIGURES,
+    Figures,
+    Leader,
+    Pipeline,
+    Plant,
+    Profile,
+    Project,
+    figures_of,
+    unit_label,
+)
+from .results import (
+    Block,
+    Fact,
+    Facts,
+    FigureRow,
+    FigureTable,
+    GapRow,
+    LeaderRow,
+    Note,
+    ProfileView,
+    ProjectRow,
+    ProjectTable,
+    RangeRow,
+    Rows,
+    Section,
+    SpanRow,
+)
+from .session import Session
+from .tidy import figure_rows
+
+SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "china", "indices", "gaps")
+#: The top-level keys of a profile's identity, which ``--section identity`` keeps.
+IDENTITY_KEYS = ("id", "name", "official_name", "iso2", "iso3", "aliases", "capital", *IDENTITY_FIGURES)
+
+
+def show(session: Session, name: str, sections: list[str] | None = None) -> ProfileView:
+    """One profile at the session's date, whole or only the ``sections`` asked for."""
+    wanted = [_section(s) for s in sections or ()]
+    profile = session.profile(name)
+    indices = session.indices(profile)
+    if wanted:
+        keys = list(dict.fromkeys(k for s in wanted for k in (IDENTITY_KEYS if s == "identity" else (s,))))
+        keys = list(dict.fromkeys(["id", "name", *keys]))
+    else:
+        keys = [*(f for f in profile.__struct_fields__), "indices"]
+    parts = [_build(session, profile, indices, key) for key in wanted or SECTIONS]
+    return ProfileView(
+        profile.id,
+        profile.name,
+        profile,
+        indices,
+        keys,
+        [part for part in parts if part.blocks],
+        meta=session.meta(),
+        flat=lambda: _figures(session, profile, wanted),
+    )
+
+
+def _section(name: str) -> str:
+    key = name.strip().lower()
+    if key not in SECTIONS:
+        raise UnknownName("section", name, difflib.get_close_matches(key, SECTIONS, n=3) or list(SECTIONS))
+    return key
+
+
+def _figures(session: Session, profile: Profile, sections: list[str]) -> Rows:
+    """A profile's figures in tidy long form (one row per value), as ``export`` writes them."""
+    rows = [row for row in figure_rows(profile) if not sections or row["section"] in sections]
+    columns = list(rows[0]) if rows else ["country", "section", "field", "year", "value", "unit", "source"]
+    cited = sorted({row["source"] for row in rows})
+    return Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=cited)
+
+
+def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], key: str) -> Section:
+    blocks: list[Block]
+    if key == "identity":
+        return Section(key, profile.name, _identity(session, profile))
+    if key in ("energy", "migration", "china"):
+        blocks = [_figure_table(session, profile, key), *_extras(profile, key)]
+    elif key == "memberships":
+        spans = sorted(profile.memberships, key=lambda s: (s.org, str(s.since)))
+        blocks = [[SpanRow(s.org, _words(s.status), s.since, s.until, s.source) for s in spans]]
+    elif key == "succession":
+        blocks = [[_leader(leader) for leader in profile.succession.leaders], _rules(profile)]
+    elif key == "indices":
+        blocks = [Facts([_index_fact(result) for result in indices.values()])]
+    else:
+        blocks = [[GapRow(gap.field, gap.note) for gap in profile.gaps]]
+    return Section(key, key.title(), [block for block in blocks if _filled(block)])
+
+
+def _filled(block: Block) -> bool:
+    if isinstance(block, list):
+        return bool(block)
+    if isinstance(block, Note):
+        return bool(block.text)
+    return bool(block.rows)
+
+
+def _words(key: str) -> str:
+    """A vocabulary key (``dialogue_partner``) as people read it."""
+    return key.replace("_", " ")
+
+
+def _identity(session: Session, profile: Profile) -> list[Block]:
+    facts = [
+        Fact("Official name", profile.official_name),
+        Fact("ISO 3166", f"{profile.iso2} / {profile.iso3}"),
+    ]
+    if profile.capital:
+        facts.append(Fact("Capital", profile.capital))
+    if profile.aliases:
+        facts.append(Fact("Also", ", ".join(profile.aliases)))
+    table = FigureTable([row for path in IDENTITY_FIGURES for row in figure_lines(session, profile, path)])
+    return [Facts(facts), table]
+
+
+def figure_lines(session: Session, profile: Profile, path: str) -> list[FigureRow | RangeRow]:
+    """Every figure of a field, after the spread of the sources' latest figures where they differ."""
+    label = FIELDS[path].label
+    rows: list[FigureRow | RangeRow] = []
+    chosen = session.pick(profile, path)
+    if chosen is not None and chosen.sources > 1 and chosen.low != chosen.high:
+        rows.append(RangeRow(label, chosen.low, chosen.high, unit_label(chosen.unit), chosen.sources))
+    for figure in figures_of(field_value(profile, path)):
+        if figure.series:
+            years = sorted(figure.series)
+            trend = tuple(figure.series[year] for year in years)
+            last, first = years[-1], years[0]
+            rows.append(
+                FigureRow(
+                    label, trend[-1], unit_label(figure.unit), last, figure.source, figure.rank, first, trend
+                )
+            )
+        else:
+            assert figure.value is not None and figure.year is not None  # a point has both
+            rows.append(
+                FigureRow(
+                    label, figure.value, unit_label(figure.unit), figure.year, figure.source, figure.rank
+                )
+            )
+    return rows
+
+
+def _figure_table(session: Session, profile: Profile, section: str) -> FigureTable:
+    paths = [path for path in FIELDS if path.startswith(f"{section}.")]
+    return FigureTable([row for path in paths for row in figure_lines(session, profile, path)])
+
+
+def _extras(profile: Profile, section: str) -> list[Block]:
+    """What a figure section holds besides figures: plants, pipelines, projects, its note."""
+    if section == "energy":
+        energy = profile.energy
+        plants = energy.hydropower.plants if energy.hydropower else []
+        return [
+            ProjectTable("Hydropower plants", [_project(plant) for plant in plants]),
+            ProjectTable("Pipelines", [_project(pipeline) for pipeline in energy.pipelines]),
+            Note(energy.note or ""),
+        ]
+    if section == "china":
+        china = profile.china
+        pipelines = [Fact("Pipelines to China", ", ".join(china.pipelines))] if china.pipelines else []
+        return [
+            Facts(pipelines),
+            ProjectTable("Projects", [_project(project) for project in china.projects]),
+            Note(china.note or ""),
+        ]
+    return [Note(profile.migration.note or "")]
+
+
+def _project(item: Plant | Pipeline | Project) -> ProjectRow:
+    year = item.year if isinstance(item, Project) else item.commissioned
+    capacity = _first(item.capacity)
+    return ProjectRow(
+        item.name,
+        _words(item.status) if item.status else None,
+        year,
+        capacity[0] if capacity else None,
+        capacity[1] if capacity else None,
+        item.source,
+    )
+
+
+def _first(value: Figures | None) -> tuple[float, str] | None:
+    """The value and unit of a record's first figure (a plant's capacity, say)."""
+    figures = figures_of(value)
+    if not figures:
+        return None
+    figure = figures[0]
+    number = figure.series[max(figure.series)] if figure.series else figure.value
+    assert number is not None  # a point figure has a value
+    return number, unit_label(figure.unit)
+
+
+def leader_name(leader: Leader) -> str:
+    """A head of state's name as a list shows it: marked when acting (unless the title says so)
+    or when a parallel claim."""
+    name = leader.name
+    title = leader.title.lower()
+    if leader.acting and "acting" not in title and "interim" not in title:
+        name += " (acting)"
+    return name + (" (parallel claim)" if leader.parallel else "")
+
+
+def _leader(leader: Leader) -> LeaderRow:
+    how = _words(leader.how_ended) if leader.how_ended else None
+    return LeaderRow(leader_name(leader), leader.title, leader.since, leader.until, how)
+
+
+def _rules(profile: Profile) -> Facts:
+    succession = profile.succession
+    rules = succession.rules
+    facts: list[Fact] = []
+    if rules is not None:
+        if rules.term_years:
+            facts.append(Fact("Term", f"{rules.term_years} years"))
+        if rules.term_limit:
+            facts.append(Fact("Term limit", f"{rules.term_limit} term(s)"))
+        if rules.successor:
+            facts.append(Fact("Successor", rules.successor))
+        for reset in rules.resets:
+            facts.append(Fact("Reset", f"{reset.year} ({reset.kind}): {reset.note or ''}".rstrip(": ")))
+    election = succession.next_election
+    if election is not None:
+        when = election.date or election.year
+        facts.append(Fact("Next election", f"{election.kind}, {when} ({election.source})"))
+    for factor in succession.risk_factors:
+        facts.append(Fact(_words(factor.factor), f"{factor.value} ({factor.source})"))
+    return Facts(facts)
+
+
+def score_text(result: IndexResult) -> str:
+    """An index score as one line: score, level and how much of the weight facts covered."""
+    judged = result.score is not None and result.level != INSUFFICIENT
+    score = f"{result.score:.1f} / 100" if judged else "no score"
+    text = f"{score}, {result.level} (facts for {result.coverage:.0%} of the weight)"
+    return text
+
+
+def _index_fact(result: IndexResult) -> Fact:
+    missing = ", ".join(c.factor for c in result.components if c.treatment != "read")
+    return Fact(result.label, score_text(result) + (f"; missing: {missing}" if missing else ""))

@@ -1,0 +1,227 @@
+"""The typed objects views return and renderers lay out.
+
+A view decides everything that is shown: which figure, which range, how a label reads, which
+rows and columns. A renderer only lays these objects out, as a table for people or as JSON,
+CSV, Markdown or LaTeX for machines, so every format shows the same thing.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import msgspec
+
+from .indices import IndexResult
+from .model import Figures, Profile, When
+
+
+@dataclass
+class Rows:
+    """A tabular result: JSON array of objects, CSV rows, a table for people."""
+
+    kind: str
+    title: str
+    columns: list[str]
+    rows: list[dict[str, Any]]
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: The columns a table for people shows (default: all); machine formats keep every one.
+    people: list[str] | None = None
+    #: Headings a table for people shows instead of a column's key.
+    headings: dict[str, str] = field(default_factory=dict)
+    #: The keys of the sources the rows rely on, for the caption of a table in a paper.
+    sources: list[str] = field(default_factory=list)
+
+
+@dataclass(kw_only=True)
+class Report(ABC):
+    """A nested result (one profile, one explanation, one value): a JSON object, a YAML mapping."""
+
+    meta: dict[str, Any] = field(default_factory=dict)
+    #: Builds the same result as one flat table, for the formats that hold only tables (CSV, …);
+    #: called only when one of them is asked for, so JSON and the terminal do not pay for it.
+    flat: Callable[[], Rows] | None = None
+
+    @abstractmethod
+    def document(self) -> dict[str, Any]:
+        """The result as a JSON object, without its ``meta``."""
+
+
+# --- one profile --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureRow:
+    """One figure of a field: a point, or a series shown by its latest year."""
+
+    label: str
+    value: float
+    #: The unit as people read it (``billion m³``).
+    unit: str
+    year: int
+    source: str
+    rank: int | None = None
+    #: A series' first year; None for a point.
+    first_year: int | None = None
+    #: A series' values in year order, for a sparkline; empty for a point.
+    trend: tuple[float, ...] = ()
+
+
+@dataclass(frozen=True)
+class RangeRow:
+    """Where sources disagree: the spread of each source's latest figure, in the field's unit."""
+
+    label: str
+    low: float
+    high: float
+    #: The field's unit as people read it.
+    unit: str
+    sources: int
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    rows: list[FigureRow | RangeRow]
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    """A plant, pipeline or project: its status, the year it began or is due, its capacity."""
+
+    name: str
+    status: str | None
+    year: When | None
+    capacity: float | None
+    #: The capacity's unit as people read it.
+    unit: str | None
+    source: str | None
+
+
+@dataclass(frozen=True)
+class ProjectTable:
+    title: str
+    rows: list[ProjectRow]
+
+
+@dataclass(frozen=True)
+class SpanRow:
+    """One span of a country's standing in an organisation."""
+
+    org: str
+    status: str
+    since: When
+    until: When | None
+    source: str
+
+
+@dataclass(frozen=True)
+class LeaderRow:
+    """One tenure as head of state, its name as people should read it."""
+
+    name: str
+    title: str
+    since: When
+    until: When | None
+    how_ended: str | None
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A labelled line of text: a rule, a risk factor, a score."""
+
+    label: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Facts:
+    rows: list[Fact]
+
+
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+@dataclass(frozen=True)
+class GapRow:
+    field: str
+    note: str
+
+
+Block = FigureTable | ProjectTable | Facts | Note | list[SpanRow] | list[LeaderRow] | list[GapRow]
+
+
+@dataclass(frozen=True)
+class Section:
+    """A part of a profile for people: a titled run of blocks."""
+
+    key: str
+    title: str
+    blocks: list[Block]
+
+
+@dataclass
+class ProfileView(Report):
+    """One country as seen at a date: sections for people, the profile itself for machines."""
+
+    id: str
+    name: str
+    #: The profile as seen at the view's date, which JSON and YAML mirror key for key.
+    profile: Profile
+    indices: dict[str, IndexResult]
+    #: The top-level keys of the machine document (``--section`` narrows them).
+    keys: list[str]
+    sections: list[Section]
+
+    def document(self) -> dict[str, Any]:
+        data: dict[str, Any] = msgspec.to_builtins(self.profile)
+        data["indices"] = {key: result.to_dict() for key, result in self.indices.items()}
+        return {key: data[key] for key in self.keys}
+
+
+@dataclass
+class Explanation(Report):
+    """How one index was built for one country, factor by factor."""
+
+    id: str
+    name: str
+    result: IndexResult
+    #: Source key → title of the literature behind the rubric.
+    literature: dict[str, str]
+    #: The score in one line: score, level and coverage.
+    summary: str
+
+    def document(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, **self.result.to_dict(), "literature": self.literature}
+
+
+@dataclass
+class FieldValue(Report):
+    """One field of one country: the figure the views show, and every figure the field holds."""
+
+    id: str
+    field: str
+    value: float | None
+    unit: str | None
+    year: int | None
+    source: str | None
+    figures: Figures | None = None
+    index: IndexResult | None = None
+
+    def document(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "id": self.id,
+            "field": self.field,
+            "value": self.value,
+            "unit": self.unit,
+            "year": self.year,
+            "source": self.source,
+        }
+        if self.index is not None:
+            data["index"] = self.index.to_dict()
+        else:
+            data["figures"] = msgspec.to_builtins(self.figures)
+        return data

@@ -1,0 +1,87 @@
+"""The data of one run seen at one date: what every view reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from . import __version__
+from .asof import as_of
+from .catalog import Catalog
+from .errors import InvalidData, UnknownName, UsageError
+from .figures import Pick, field_value, pick
+from .indices import Context, IndexResult, compute, compute_all
+from .model import FIELDS, Profile
+
+
+class Session:
+    """A catalog seen at one date.
+
+    The date is the end of ``as_of`` where one is asked for; else the data release's date, so
+    that the same release gives the same output on any day. ``today`` is read only where the
+    data name no release (a user's own ``sources.yaml`` without one).
+    """
+
+    def __init__(self, catalog: Catalog, as_of: int | None = None, *, today: dt.date | None = None) -> None:
+        self.catalog, self.as_of = catalog, as_of
+        release = catalog.release
+        if as_of is not None and release is not None and as_of > release.date.year:
+            raise UsageError(
+                f"--as-of {as_of} is after the data release {release.version} "
+                f"({release.date.isoformat()}): the data say nothing of later years"
+            )
+        if as_of is not None:
+            self.date = dt.date(as_of, 12, 31)
+        elif release is not None:
+            self.date = release.date
+        elif today is not None:
+            self.date = today
+        else:
+            raise UsageError("the data name no release date: give the date to read them at")
+
+    def profile(self, name: str) -> Profile:
+        return self._at(self.catalog.lookup(name))
+
+    def profiles(self, names: list[str] | None = None) -> list[Profile]:
+        """The named countries, or every readable one; each seen at the session's date."""
+        if names:
+            return [self.profile(id) for id in dict.fromkeys(self.catalog.resolve(n) for n in names)]
+        return [self._at(profile) for profile in self.catalog.profiles()]
+
+    def _at(self, profile: Profile) -> Profile:
+        return as_of(profile, self.as_of) if self.as_of else profile
+
+    def pick(self, profile: Profile, path: str) -> Pick | None:
+        """The figure of a field that every view shows (see ``figures.pick`` for the rule)."""
+        preferred = self.catalog.sources_file.preferred.get(path, [])
+        return pick(field_value(profile, path), preferred, FIELDS[path].unit)
+
+    def meta(self) -> dict[str, Any]:
+        """What every JSON document says about where its data come from."""
+        release = self.catalog.release
+        return {
+            "tool_version": __version__,
+            "data_release": release.version if release else None,
+            "data_release_date": release.date.isoformat() if release else None,
+            "as_of": self.as_of,
+        }
+
+    @property
+    def context(self) -> Context:
+        return Context(self.date, self.catalog.sources_file.preferred)
+
+    def indices(self, profile: Profile) -> dict[str, IndexResult]:
+        """Both indices of a profile; none, with the rubric's problems kept, if it cannot be read."""
+        try:
+            methodology = self.catalog.methodology
+        except InvalidData as exc:
+            self.catalog.problems += [p for p in exc.problems if p not in self.catalog.problems]
+            return {}
+        return compute_all(profile, methodology, self.context)
+
+    def index(self, profile: Profile, name: str) -> IndexResult:
+        """One index of a profile; the rubric's problems are an error here."""
+        rubric = self.catalog.methodology.indices.get(name)  # type: ignore[call-overload]
+        if rubric is None:
+            raise UnknownName("index", name, sorted(self.catalog.methodology.indices))
+        return compute(profile, name, rubric, self.context)
