@@ -68,7 +68,5 @@ def test_no_number_is_cut_or_split(name: str, width: int) -> None:
         for column in result.people or result.columns:
             value = row.get(column)
             if isinstance(value, int | float) and not isinstance(value, bool):
-                shown = (
-                    format_number(value) if column not in ("since", "position", "year") else str(value)
-                )
+                shown = format_number(value) if column not in ("since", "position", "year") else str(value)
                 assert any(shown in line for line in lines), (column, shown)

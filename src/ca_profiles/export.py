@@ -7,11 +7,12 @@ and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``200
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from .bibliography import entry
-from .errors import UsageError
+from .errors import UnknownName, UsageError
 from .files import replacing
 from .results import Rows
 from .session import Session
@@ -109,50 +110,65 @@ _INDEXES = {
 }
 
 
+def table(session: Session, name: str) -> Rows:
+    """One table of the export, for the profiles the session sees."""
+    if name not in SCHEMA:
+        raise UnknownName("table", name, list(SCHEMA))
+    rows = list(_ROWS[name](session))
+    return Rows(name, name, list(SCHEMA[name]), rows, session.meta())
+
+
 def tables(session: Session) -> dict[str, Rows]:
-    """Every table of the export, in ``SCHEMA`` order, for the profiles the session sees."""
-    profiles = session.profiles()
-    catalog = session.catalog
-    rows: dict[str, list[dict[str, Any]]] = {
-        "countries": [
-            {
-                "id": p.id,
-                "name": p.name,
-                "official_name": p.official_name,
-                "iso2": p.iso2,
-                "iso3": p.iso3,
-                "capital": p.capital,
-                "aliases": p.aliases,
-            }
-            for p in profiles
-        ],
-        "figures": [row for p in profiles for row in figure_rows(p)],
-        "memberships": [row for p in profiles for row in membership_rows(p)],
-        "leaders": [row for p in profiles for row in leader_rows(p)],
-        "organizations": [
-            {
-                "id": org.id,
-                "name": org.name,
-                "abbreviations": org.abbreviations,
-                "aliases": org.aliases,
-                "kind": org.kind,
-                "founded": when_text(org.founded),
-                "dissolved": when_text(org.dissolved),
-                "predecessor": org.predecessor,
-                "successor": org.successor,
-                "leading_power": org.leading_power,
-                "url": org.url,
-                "source": org.source,
-                "note": org.note,
-            }
-            for org in sorted(catalog.organizations.values(), key=lambda org: org.id)
-        ],
-        "sources": [
-            {**entry(key, source), "note": source.note} for key, source in sorted(catalog.sources.items())
-        ],
-        "meta": [{"key": key, "value": value} for key, value in session.meta().items()],
-    }
-    return {name: Rows(name, name, list(SCHEMA[name]), rows[name]) for name in SCHEMA}
+    """Every table of the export, in ``SCHEMA`` order."""
+    return {name: table(session, name) for name in SCHEMA}
+
+
+def _countries(session: Session) -> Iterator[dict[str, Any]]:
+    for p in session.profiles():
+        yield {
+            "id": p.id,
+            "name": p.name,
+            "official_name": p.official_name,
+            "iso2": p.iso2,
+            "iso3": p.iso3,
+            "capital": p.capital,
+            "aliases": p.aliases,
+        }
+
+
+def _organizations(session: Session) -> Iterator[dict[str, Any]]:
+    for org in sorted(session.catalog.organizations.values(), key=lambda org: org.id):
+        yield {
+            "id": org.id,
+            "name": org.name,
+            "abbreviations": org.abbreviations,
+            "aliases": org.aliases,
+            "kind": org.kind,
+            "founded": when_text(org.founded),
+            "dissolved": when_text(org.dissolved),
+            "predecessor": org.predecessor,
+            "successor": org.successor,
+            "leading_power": org.leading_power,
+            "url": org.url,
+            "source": org.source,
+            "note": org.note,
+        }
+
+
+def _sources(session: Session) -> Iterator[dict[str, Any]]:
+    for key, source in sorted(session.catalog.sources.items()):
+        yield {**entry(key, source), "note": source.note}
+
+
+_ROWS: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = {
+    "countries": _countries,
+    "figures": lambda session: (row for p in session.profiles() for row in figure_rows(p)),
+    "memberships": lambda session: (row for p in session.profiles() for row in membership_rows(p)),
+    "leaders": lambda session: (row for p in session.profiles() for row in leader_rows(p)),
+    "organizations": _organizations,
+    "sources": _sources,
+    "meta": lambda session: ({"key": key, "value": value} for key, value in session.meta().items()),
+}
 
 
 def export(session: Session, fmt: ExportFormat, output: Path, force: bool = False) -> dict[str, int]:

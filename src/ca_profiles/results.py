@@ -34,6 +34,25 @@ class Rows:
     #: The keys of the sources the rows rely on, for the caption of a table in a paper.
     sources: list[str] = field(default_factory=list)
 
+    @property
+    def stamped_columns(self) -> list[str]:
+        """Every column, then the release and date each row describes where the rows have them."""
+        return [*self.columns, *self._stamp()]
+
+    def records(self) -> list[dict[str, Any]]:
+        """The rows as JSON, CSV and the Python API give them: every column, in order, stamped.
+
+        Every row says which release and date it describes, so rows from several runs
+        (``--as-of 2013`` and ``--as-of 2023``, say) can be stacked and still told apart.
+        """
+        stamp = self._stamp()
+        return [{**{c: row.get(c) for c in self.columns}, **stamp} for row in self.rows]
+
+    def _stamp(self) -> dict[str, Any]:
+        if "data_release" not in self.meta:
+            return {}
+        return {"as_of": self.meta["as_of"], "data_release": self.meta["data_release"]}
+
 
 @dataclass(kw_only=True)
 class Report(ABC):

@@ -33,14 +33,10 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
     if isinstance(result, Rows):
         if fmt is OutputFormat.latex:
             return _latex(result)
-        rows, columns = result.rows, result.columns
-        if "data_release" in result.meta and fmt is not OutputFormat.markdown:
-            # Every row says which release and date it describes, so rows from several runs
-            # (`--as-of 2013` and `--as-of 2023`, say) can be stacked and still told apart.
-            stamp = {"as_of": result.meta["as_of"], "data_release": result.meta["data_release"]}
-            rows, columns = [{**row, **stamp} for row in rows], [*columns, *stamp]
-        text = _rows(rows, columns, fmt)
-        return text + "\n" + _markdown_caption(result) if fmt is OutputFormat.markdown else text
+        if fmt is OutputFormat.markdown:
+            # A table for a paper: the columns alone, captioned with its sources.
+            return _markdown(result.rows, result.columns) + "\n" + _markdown_caption(result)
+        return _rows(result.records(), result.stamped_columns, fmt)
     document = {**result.document(), "meta": result.meta}
     if fmt is OutputFormat.json:
         return to_json(document)
@@ -57,23 +53,22 @@ def _yaml(data: Any) -> str:
     return str(yaml.safe_dump(msgspec.to_builtins(data), allow_unicode=True, sort_keys=False))
 
 
-def _rows(rows: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> str:
-    ordered = [{c: row.get(c) for c in columns} for row in rows]
+def _rows(records: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> str:
     if fmt is OutputFormat.json:
-        return to_json(ordered)
+        return to_json(records)
     if fmt is OutputFormat.jsonl:
-        return "".join(msgspec.json.encode(row).decode() + "\n" for row in ordered)
+        return "".join(msgspec.json.encode(row).decode() + "\n" for row in records)
     if fmt is OutputFormat.yaml:
-        return _yaml(ordered)
-    if fmt is OutputFormat.csv:
-        return to_csv(ordered, columns)
-    if fmt is OutputFormat.markdown:
-        lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-        for row in ordered:
-            cells = (cell(row[c]).replace("|", "\\|").replace("\n", " ") for c in columns)
-            lines.append("| " + " | ".join(cells) + " |")
-        return "\n".join(lines) + "\n"
-    raise UsageError(f"--format {fmt.value} is not available for this command yet")
+        return _yaml(records)
+    return to_csv(records, columns)
+
+
+def _markdown(rows: list[dict[str, Any]], columns: list[str]) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for row in rows:
+        cells = (cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
 
 
 def _markdown_caption(result: Rows) -> str:
