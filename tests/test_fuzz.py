@@ -167,7 +167,8 @@ def test_every_name_resolves_to_the_profiles_that_have_it(groups: list[list[str]
         countries = Path(folder) / "countries"
         countries.mkdir()
         for number, (name, *aliases) in enumerate(groups):
-            record = {"id": f"c{number}", "name": name, "official_name": name, "iso2": f"Q{number}"}
+            record: dict[str, str | list[str]] = {"id": f"c{number}", "name": name, "official_name": name}
+            record |= {"iso2": f"Q{number}"}
             record |= {"iso3": f"QQ{number}", "aliases": aliases}
             (countries / f"c{number}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True))
         catalog = Catalog.open([Path(folder)])

@@ -55,12 +55,13 @@ def test_ctrl_c_while_blocked_on_a_full_pipe_exits_130_quietly(tmp_path: Path, u
     long_note = "x" * 300_000
     (user_data / "countries" / "atlantis.yaml").write_text(ATLANTIS + f"capital: {long_note}\n")
     process = start(["show", "atlantis", "--json", "--data-dir", str(user_data)], tmp_path / "cache")
-    assert process.stdout is not None
-    size = fcntl.fcntl(process.stdout, fcntl.F_GETPIPE_SZ)
+    stdout = process.stdout
+    assert stdout is not None
+    size = fcntl.fcntl(stdout, fcntl.F_GETPIPE_SZ)
 
     def pending() -> int:
         buffer = bytearray(4)
-        fcntl.ioctl(process.stdout, termios.FIONREAD, buffer)
+        fcntl.ioctl(stdout, termios.FIONREAD, buffer)
         return int.from_bytes(buffer, sys.byteorder)
 
     wait_for(lambda: pending() >= size, "the pipe to fill")
