@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 import subprocess
@@ -15,7 +16,8 @@ from typer.testing import CliRunner
 
 from ca_profiles.cli import app
 from ca_profiles.errors import ExitStatus
-from ca_profiles.model import FIELDS, Profile
+from ca_profiles.model import FIELDS, Leader, Profile
+from ca_profiles.profile_view import leader_name
 
 
 def run_json(runner: CliRunner, *args: str) -> Any:
@@ -210,3 +212,33 @@ def test_explain_as_csv_has_one_row_per_factor(runner: CliRunner) -> None:
     )
     assert [r["factor"] for r in rows] == [c["factor"] for c in explained["components"]]
     assert sum(float(r["contribution"]) for r in rows) == pytest.approx(explained["score"])
+
+
+def test_a_range_never_spans_two_units(runner: CliRunner) -> None:
+    """Kyrgyzstan's debt to China is held both in US$ million and as a share of external debt;
+    the spread of the sources is taken within the field's unit only."""
+    shown = runner.invoke(app, ["show", "kyrgyzstan", "--section", "china"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "1,711.48" in shown.stdout and "30–1,711.48" not in shown.stdout
+    pick = run_json(runner, "get", "kyrgyzstan", "china.debt_to_china")
+    assert pick["unit"] == "usd_million" and pick["value"] == 1590
+
+
+def test_an_acting_title_is_not_marked_acting_twice(runner: CliRunner) -> None:
+    shown = runner.invoke(app, ["show", "afghanistan", "--section", "succession"], env={"COLUMNS": "200"})
+    assert shown.exit_code == 0, shown.output
+    assert "Sibghatullah Mojaddedi" in shown.stdout
+    assert "Mojaddedi (acting)" not in shown.stdout
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Acting President", "A. Name"),
+        ("Interim President", "A. Name"),
+        ("President", "A. Name (acting)"),
+    ],
+)
+def test_acting_is_said_once(title: str, shown: str) -> None:
+    leader = Leader(name="A. Name", title=title, since=dt.date(2000, 1, 1), acting=True, source="s")
+    assert leader_name(leader) == shown
