@@ -1,5 +1,6 @@
-"""Hostile input (design §9): each file gets one line naming what is wrong, fast, with nothing
-run from it, and every other profile keeps working. Big inputs are made here, not committed."""
+"""Hostile input (docs/architecture.md, "Reliability"): each file gets one line naming what is
+wrong, fast, with nothing run from it, and every other profile keeps working.
+Big inputs are made here, not committed."""
 
 from __future__ import annotations
 

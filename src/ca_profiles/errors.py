@@ -1,4 +1,4 @@
-"""Our error types and exit statuses (design §2: 0 success, 1 invalid data, 2 usage error)."""
+"""Our error types and exit statuses (docs/architecture.md, "Commands and exit statuses")."""
 
 from __future__ import annotations
 
