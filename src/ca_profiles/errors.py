@@ -12,6 +12,8 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     INVALID_DATA = 1
     USAGE = 2
+    #: ``get`` found no figure of the field for the country (at the date asked).
+    NO_DATA = 3
     INTERRUPTED = 130
     #: The reader of the output went away (``ca-profiles list | head -1``): 128 + SIGPIPE.
     PIPE_CLOSED = 141

@@ -9,13 +9,20 @@ import difflib
 from typing import Any
 
 from .catalog import Catalog, normalize
-from .errors import UnknownName
-from .figures import field_value
+from .errors import UnknownName, UsageError
+from .figures import Pick, field_value
 from .indices import ALIASES, INDEX_FIELDS, INSUFFICIENT, head_of_state
 from .model import FIELDS, Profile, as_date, unit_label
 from .profile_view import score_text
-from .results import Explanation, FieldValue, Rows
+from .results import Cell, Explanation, FieldValue, Rows
 from .session import Session
+
+
+def figure_cell(chosen: Pick | None) -> Cell | None:
+    """The cell a table shows for a field: its figure with unit, year and source."""
+    if chosen is None:
+        return None
+    return Cell(chosen.value, chosen.unit, chosen.year, chosen.source, chosen.newer)
 
 
 def _cited(rows: list[dict[str, Any]]) -> list[str]:
@@ -55,15 +62,17 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         }
         for path in LIST_FIELDS:
             chosen = session.pick(profile, path)
-            row[path.rsplit(".", 1)[-1]] = chosen.value if chosen else None
+            row[path.rsplit(".", 1)[-1]] = figure_cell(chosen)
             if chosen:
                 cited.add(chosen.source)
         rows.append(row)
     columns = ["id", "name", "capital", "head_of_state", *(p.rsplit(".", 1)[-1] for p in LIST_FIELDS)]
     units = ", ".join(f"{FIELDS[p].label.lower()} in {unit_label(FIELDS[p].unit)}" for p in LIST_FIELDS)
-    return Rows(
-        "list", f"Countries ({units})", columns, rows, session.meta(), columns[1:], sources=sorted(cited)
-    )
+    title = f"Countries ({units}; {session.figure_rule})"
+    headings = {p.rsplit(".", 1)[-1]: FIELDS[p].label for p in LIST_FIELDS}
+    # The capital is in every machine format; a table for people leaves it out to keep one line a country.
+    people = [c for c in columns if c not in ("id", "capital")]
+    return Rows("list", title, columns, rows, session.meta(), people, headings, sorted(cited))
 
 
 def rank_view(session: Session, path: str, top: int | None = None, ascending: bool = False) -> Rows:
@@ -82,6 +91,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
             "low": chosen.low if chosen else None,
             "high": chosen.high if chosen else None,
             "sources": chosen.sources if chosen else 0,
+            "newer": chosen.newer if chosen else None,
         }
         scored.append((profile, chosen.value if chosen else None, row))
     columns = [
@@ -96,9 +106,10 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
         "low",
         "high",
         "sources",
+        "newer",
     ]
-    people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
-    title = f"{FIELDS[path].label} ({unit_label(FIELDS[path].unit)})"
+    people = ["position", "name", "value", "year", "source", "world_rank", "low", "high", "newer"]
+    title = f"{FIELDS[path].label} ({unit_label(FIELDS[path].unit)}; {session.figure_rule})"
     rows = _ranked(scored, top, ascending)
     return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=_cited(rows))
 
@@ -175,6 +186,8 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     # Every figure field by default; the indices on request, as computing them is the slow part.
     paths = [check_field(f, indices=True) for f in fields] if fields else list(FIELDS)
     profiles = session.profiles(names)
+    if names is not None and len(profiles) < 2:
+        raise UsageError("compare needs two or more different countries; `show` shows one")
     rows = []
     cited: set[str] = set()
     for path in paths:
@@ -182,13 +195,16 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
             row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path].label, "unit": "score"}
             for profile in profiles:
                 result = session.index(profile, path.removeprefix("indices."))
-                row[profile.id] = None if result.score is None else round(result.score, 1)
+                score = None if result.score is None else round(result.score, 1)
+                row[profile.id] = (
+                    None if score is None else Cell(score, "score", result.date.year, "methodology")
+                )
                 cited.update(key for component in result.components for key in component.literature)
         else:
             row = {"field": path, "label": FIELDS[path].label, "unit": FIELDS[path].unit}
             for profile in profiles:
                 chosen = session.pick(profile, path)
-                row[profile.id] = chosen.value if chosen else None
+                row[profile.id] = figure_cell(chosen)
                 if chosen:
                     cited.add(chosen.source)
         rows.append(row)
@@ -197,7 +213,16 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     headings = {p.id: p.name if len(profiles) <= 3 else p.iso3 for p in profiles}
     columns = ["field", "label", "unit", *ids]
     people = ["label", *ids]
-    return Rows("compare", "Comparison", columns, rows, session.meta(), people, headings, sorted(cited))
+    return Rows(
+        "compare",
+        f"Comparison ({session.figure_rule})",
+        columns,
+        rows,
+        session.meta(),
+        people,
+        headings,
+        sorted(cited),
+    )
 
 
 def resolve_org(catalog: Catalog, name: str) -> str:
