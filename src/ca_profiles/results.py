@@ -144,6 +144,8 @@ class RangeRow:
 @dataclass(frozen=True)
 class FigureTable:
     rows: list[FigureRow | RangeRow]
+    #: One line a figure under no header, as a brief lists its headline figures.
+    brief: bool = False
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any
 from .catalog import Catalog, normalize
 from .errors import UnknownName, UsageError
 from .figures import Pick, field_value
-from .indices import ALIASES, INDEX_FIELDS, INSUFFICIENT, head_of_state
+from .indices import ALIASES, INDEX_FIELDS, INSUFFICIENT, IndexResult, head_of_state
 from .model import FIELDS, Profile, as_date, unit_label
 from .profile_view import score_text
 from .results import Cell, Explanation, FieldValue, Rows
@@ -119,24 +119,30 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
     scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
     for profile in session.profiles():
         result = session.index(profile, name)
-        row = {
-            "value": None if result.score is None else round(result.score, 1),
+        row: dict[str, Any] = {
+            "value": _score(result),
             "level": result.level,
-            "coverage": round(result.coverage, 2),
-            "missing": ", ".join(c.factor for c in result.components if c.treatment != "read") or None,
+            "coverage_pct": round(result.coverage * 100, 1),
+            "missing": ", ".join(c.label for c in result.components if c.treatment != "read") or None,
             "date": result.date.isoformat(),
         }
-        # A score read from too few facts is shown but not ranked.
-        judged = result.score if result.level != INSUFFICIENT else None
-        scored.append((profile, judged, row))
-    columns = ["position", "id", "name", "value", "level", "coverage", "missing", "date"]
-    people = ["position", "name", "value", "level", "coverage", "missing"]
+        scored.append((profile, row["value"], row))
+    columns = ["position", "id", "name", "value", "level", "coverage_pct", "missing", "date"]
+    people = ["position", "name", "value", "level", "coverage_pct", "missing"]
     short = next((alias for alias, full in ALIASES.items() if full == name), name)
     title = f"{INDEX_FIELDS[path].label} (score 0–100; `explain COUNTRY {short}` shows why)"
     rows = _ranked(scored, top, ascending)
     rubric = session.catalog.methodology.indices[name]  # type: ignore[index]
     cited = sorted({key for factor in rubric.factors for key in factor.sources})
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
+    meta = {**session.meta(), "field": path}
+    return Rows("rank", title, columns, rows, meta, people, {"coverage_pct": "coverage %"}, cited)
+
+
+def _score(result: IndexResult) -> float | None:
+    """An index score as every table gives it; none where too few facts were read to judge."""
+    if result.score is None or result.level == INSUFFICIENT:
+        return None
+    return round(result.score, 1)
 
 
 def _ranked(
@@ -282,7 +288,7 @@ def get_view(session: Session, name: str, path: str) -> FieldValue:
     check_field(path, indices=True)
     if path in INDEX_FIELDS:
         result = session.index(profile, path.removeprefix("indices."))
-        score = None if result.score is None else round(result.score, 1)
+        score = _score(result)
         year = result.date.year
         return FieldValue(
             profile.id, path, score, "score", year, "methodology", index=result, meta=session.meta()

@@ -43,15 +43,19 @@ def show(
             "migration, china, indices or gaps.",
         ),
     ] = None,
+    full: Annotated[bool, typer.Option("--full", help="The whole profile, every section in full.")] = False,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Show one country's profile."""
+    """One country: a brief that fits a screen; --full or --section for everything.
+
+    JSON and YAML hold the whole profile (or the sections asked for), as the data files do.
+    """
     from ca_profiles.profile_view import show as show_view
 
-    read_view(data_dir, as_of, fmt, json, lambda session: show_view(session, country, section))
+    read_view(data_dir, as_of, fmt, json, lambda session: show_view(session, country, section, full))
 
 
 @command("list")

@@ -269,6 +269,14 @@ def _facts(block: Facts) -> Table:
 
 
 def _figures_table(block: FigureTable, compact: bool) -> Table:
+    if block.brief:
+        # Label, then the figure with its unit, year, source and world rank on one folded line.
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for row in block.rows:
+            grid.add_row(safe(row.label), *_joined(_figure_cells(row)))
+        return grid
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
     table.add_column("Field", style="bold", overflow="fold", min_width=10)
     if compact:
