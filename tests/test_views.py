@@ -247,3 +247,20 @@ def test_an_acting_title_is_not_marked_acting_twice(runner: CliRunner) -> None:
 def test_acting_is_said_once(title: str, shown: str) -> None:
     leader = Leader(name="A. Name", title=title, since=dt.date(2000, 1, 1), acting=True, source="s")
     assert leader_name(leader) == shown
+
+
+@pytest.mark.parametrize("columns", ["60", "80", "100"])
+def test_fields_never_breaks_a_field_path(runner: CliRunner, columns: str) -> None:
+    shown = runner.invoke(app, ["fields"], env={"COLUMNS": columns}).stdout
+    words = set(shown.split())
+    assert all(path in words for path in FIELDS)
+    assert "indices.succession_risk" in words and "indices.migration_dependence" in words
+
+
+def test_orgs_lists_every_organisation_with_its_founding_and_members(runner: CliRunner) -> None:
+    rows = run_json(runner, "orgs")
+    sco = next(r for r in rows if r["id"] == "sco")
+    assert sco["name"] == "Shanghai Cooperation Organisation" and sco["founded"] == "2001-06-15"
+    assert sco["members"] == ["kazakhstan", "kyrgyzstan", "tajikistan", "uzbekistan"]
+    then = {r["id"]: r["members"] for r in run_json(runner, "orgs", "--as-of", "1999")}
+    assert then["sco"] == [] and "kazakhstan" in then["cis"]

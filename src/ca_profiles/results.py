@@ -51,6 +51,8 @@ class Rows:
     headings: dict[str, str] = field(default_factory=dict)
     #: The keys of the sources the rows rely on, for the caption of a table in a paper.
     sources: list[str] = field(default_factory=list)
+    #: Columns a table for people never breaks inside a word (a field path that is typed back).
+    whole: tuple[str, ...] = ()
 
     @property
     def stamped_columns(self) -> list[str]:

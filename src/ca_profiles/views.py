@@ -266,6 +266,36 @@ def memberships_view(session: Session, org: str | None = None) -> Rows:
     return Rows(kind, title, columns, rows, session.meta(), people, sources=_cited(rows))
 
 
+def orgs_view(session: Session) -> Rows:
+    """The organisations the memberships refer to: id, names, kind, founding and dissolution,
+    and which of the countries are members at the session's date."""
+    members: dict[str, list[Profile]] = {}
+    for profile in session.profiles():
+        for span in profile.memberships:
+            if span.until is None and span.status == "member":
+                members.setdefault(span.org, []).append(profile)
+    rows = [
+        {
+            "id": org.id,
+            "abbreviation": org.abbreviations[0] if org.abbreviations else None,
+            "name": org.name,
+            "kind": org.kind,
+            "founded": org.founded,
+            "dissolved": org.dissolved,
+            "successor": org.successor,
+            "members": sorted(p.id for p in members.get(org.id, [])),
+            # ISO codes keep the column narrow for people; scripts read the ids
+            "member_codes": " ".join(sorted(p.iso3 for p in members.get(org.id, []))) or None,
+            "source": org.source,
+        }
+        for org in sorted(session.catalog.organizations.values(), key=lambda o: o.id)
+    ]
+    columns = [c for c in rows[0] if c != "member_codes"] if rows else ["id", "name"]
+    people = ["abbreviation", "name", "founded", "dissolved", "member_codes"]
+    headings = {"member_codes": f"members at {session.date}"}
+    return Rows("orgs", "Organisations", columns, rows, session.meta(), people, headings, _cited(rows))
+
+
 def fields_view() -> Rows:
     """The field catalogue: every figure field, then the indices, with label, unit and description."""
     rows = [
@@ -279,7 +309,9 @@ def fields_view() -> Rows:
         for path, info in {**FIELDS, **INDEX_FIELDS}.items()
     ]
     columns = ["field", "label", "unit", "unit_label", "description"]
-    return Rows("fields", "Fields", columns, rows, people=["field", "unit_label", "description"])
+    people = ["field", "unit_label", "description"]
+    # A field path is typed back into `rank`, `get` and `chart`: never broken across lines.
+    return Rows("fields", "Fields", columns, rows, people=people, whole=("field",))
 
 
 def get_view(session: Session, name: str, path: str) -> FieldValue:

@@ -31,7 +31,13 @@ def validate(
     json: JsonFlag = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Check data files: every problem as FILE:LINE:COLUMN: key.path: message."""
+    """Check data files: every problem as FILE:LINE:COLUMN: key.path: message.
+
+    \b
+    Examples:
+      ca-profiles validate
+      ca-profiles validate my-data
+    """
     from ca_profiles.catalog import validate as run_validation
     from ca_profiles.textformats import to_json
 
@@ -50,7 +56,12 @@ def validate(
 
 @command()
 def schema() -> None:
-    """Print the JSON Schema of a profile file (for editor completion)."""
+    """Print the JSON Schema of a profile file (for editor completion).
+
+    \b
+    Examples:
+      ca-profiles schema > ca-profile.schema.json
+    """
     import msgspec
 
     from ca_profiles.model import Profile

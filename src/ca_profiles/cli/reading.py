@@ -52,6 +52,13 @@ def show(
     """One country: a brief that fits a screen; --full or --section for everything.
 
     JSON and YAML hold the whole profile (or the sections asked for), as the data files do.
+
+
+    \b
+    Examples:
+      ca-profiles show kazakhstan
+      ca-profiles show Qazaqstan --section energy --section china --as-of 2013
+      ca-profiles show kg --full
     """
     from ca_profiles.profile_view import show as show_view
 
@@ -73,7 +80,13 @@ def list_(
     data_dir: DataDirOption = None,
     source: SourceOption = None,
 ) -> None:
-    """One row per country with headline figures."""
+    """One row per country with headline figures.
+
+    \b
+    Examples:
+      ca-profiles list --member sco
+      ca-profiles list --as-of 2005 --format csv
+    """
     from ca_profiles import views
 
     read_view(
@@ -92,7 +105,13 @@ def rank(
     data_dir: DataDirOption = None,
     source: SourceOption = None,
 ) -> None:
-    """Countries ordered by one figure; those without it come last as "no data"."""
+    """Countries ordered by one figure; those without it come last as "no data".
+
+    \b
+    Examples:
+      ca-profiles rank energy.gas_reserves --top 3
+      ca-profiles rank migration.remittances_pct_gdp --source cia-wfb-2026 --json
+    """
     from ca_profiles import views
 
     read_view(data_dir, as_of, fmt, json, lambda session: views.rank_view(session, field, top, asc), source)
@@ -111,7 +130,13 @@ def compare(
     data_dir: DataDirOption = None,
     source: SourceOption = None,
 ) -> None:
-    """Countries side by side, field by field."""
+    """Countries side by side, field by field.
+
+    \b
+    Examples:
+      ca-profiles compare kazakhstan uzbekistan
+      ca-profiles compare --all --fields population,indices.succession_risk
+    """
     from ca_profiles import views
     from ca_profiles.errors import UsageError
 
@@ -133,15 +158,46 @@ def memberships(
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Country × organisation: status and year joined; with --org, that organisation's timeline."""
+    """Country × organisation: status and year joined; with --org, that organisation's timeline.
+
+    \b
+    Examples:
+      ca-profiles memberships --as-of 2005
+      ca-profiles memberships --org csto
+    """
     from ca_profiles import views
 
     read_view(data_dir, as_of, fmt, json, lambda session: views.memberships_view(session, org))
 
 
 @command()
+def orgs(
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+    as_of: AsOfOption = None,
+    data_dir: DataDirOption = None,
+) -> None:
+    """The organisations: id, name, founded, dissolved, and which countries are members.
+
+
+    \b
+    Examples:
+      ca-profiles orgs --as-of 2005
+    """
+    from ca_profiles import views
+
+    read_view(data_dir, as_of, fmt, json, views.orgs_view)
+
+
+@command()
 def fields(fmt: FormatOption = OutputFormat.table, json: JsonFlag = False) -> None:
-    """Every figure field with its label, unit and description."""
+    """Every figure field with its label, unit and description.
+
+    \b
+    Examples:
+      ca-profiles fields
+      ca-profiles fields --json
+    """
     from ca_profiles import views
 
     emit(views.fields_view(), output_format(fmt, json))
@@ -162,6 +218,12 @@ def get(
     """One value, for scripts: the figure every view shows (--json: the whole field).
 
     With no figure of the field, "no data" on stderr and exit status 3.
+
+
+    \b
+    Examples:
+      ca-profiles get turkmenistan energy.gas_reserves
+      ca-profiles get tj indices.succession_risk --as-of 2013
     """
     from ca_profiles import views
     from ca_profiles.errors import ExitStatus
@@ -183,7 +245,13 @@ def explain(
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """How an index score was built: each factor's fact and source, score, weight and share."""
+    """How an index score was built: each factor's fact and source, score, weight and share.
+
+    \b
+    Examples:
+      ca-profiles explain tajikistan succession
+      ca-profiles explain kyrgyzstan migration --as-of 2013
+    """
     from ca_profiles import views
 
     read_view(data_dir, as_of, fmt, json, lambda session: views.explain_view(session, country, index))
@@ -213,7 +281,13 @@ def chart(
     data_dir: DataDirOption = None,
     source: SourceOption = None,
 ) -> None:
-    """A field over the years for several countries: a chart in the terminal or a figure file."""
+    """A field over the years for several countries: a chart in the terminal or a figure file.
+
+    \b
+    Examples:
+      ca-profiles chart migration.remittances_pct_gdp kz kg tj uz
+      ca-profiles chart energy.gas_reserves tm --by-source --format csv
+    """
     from ca_profiles import chart as charting
 
     if output is None:

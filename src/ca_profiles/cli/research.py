@@ -40,7 +40,13 @@ def sources(
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """The sources a profile cites and where; without a country, the whole bibliography."""
+    """The sources a profile cites and where; without a country, the whole bibliography.
+
+    \b
+    Examples:
+      ca-profiles sources kyrgyzstan
+      ca-profiles sources --json
+    """
     from ca_profiles import bibliography
 
     read_view(data_dir, as_of, fmt, json, lambda session: bibliography.sources_view(session, country))
@@ -71,7 +77,12 @@ def cite(
 ) -> None:
     """Bibliography entries for the sources you used; the keys are the source keys.
 
-    Example: ca-profiles rank energy.gas_reserves --json | ca-profiles cite --from - --format bibtex
+
+    \b
+    Examples:
+      ca-profiles cite tajikistan --format bibtex
+      ca-profiles cite wb-wdi cia-wfb-2026
+      ca-profiles rank energy.gas_reserves --json | ca-profiles cite --from - --format bibtex
     """
     from ca_profiles import bibliography
     from ca_profiles.errors import UsageError
@@ -116,7 +127,13 @@ def export_(
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """The whole data set as tidy tables: figures (one row per value), memberships, leaders, …"""
+    """The whole data set as tidy tables: figures (one row per value), memberships, leaders, …
+
+    \b
+    Examples:
+      ca-profiles export --format csv --output ca-csv
+      ca-profiles export --format sqlite --output ca.sqlite --as-of 2013
+    """
     from ca_profiles.export import export
 
     session = open_session(data_dir, as_of)
@@ -136,7 +153,12 @@ def diff(
     json: JsonFlag = False,
     data_dir: DataDirOption = None,
 ) -> None:
-    """What changed between two data releases: figures, memberships and heads of state."""
+    """What changed between two data releases: figures, memberships and heads of state.
+
+    \b
+    Examples:
+      ca-profiles diff tests/fixtures/releases/old tests/fixtures/releases/new
+    """
     from ca_profiles.diff import diff_releases
 
     emit(diff_releases(old, new, data_dir), output_format(fmt, json))
@@ -162,7 +184,12 @@ def import_wdi(
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
 ) -> None:
-    """Update remittance and population series from a World Bank WDI download, comments kept."""
+    """Update remittance and population series from a World Bank WDI download, comments kept.
+
+    \b
+    Examples:
+      ca-profiles import wdi API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2.csv --data-dir my-data --dry-run
+    """
     from ca_profiles import wdi
 
     outcome = wdi.import_file(file, data_dir, dry_run=dry_run, today=today())

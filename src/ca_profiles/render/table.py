@@ -96,7 +96,7 @@ def _rows(result: Rows, width: int) -> RenderableType:
                 n,
                 *(
                     len(word)
-                    for text in (_heading(result, c), *(shown[c] if c in _NAMES else ()))
+                    for text in (_heading(result, c), *(shown[c] if c in _NAMES or c in result.whole else ()))
                     for word in text.split()
                 ),
             )
@@ -118,7 +118,9 @@ def _rows(result: Rows, width: int) -> RenderableType:
                 no_wrap=True,
             )
         else:
-            table.add_column(_heading(result, column), overflow="fold", min_width=need[column])
+            # A column already at its narrowest (a field path) is never offered for narrowing.
+            whole = need[column] >= max(map(len, shown[column]), default=0)
+            table.add_column(_heading(result, column), overflow="fold", min_width=need[column], no_wrap=whole)
     for row, index in zip(result.rows, range(len(result.rows)), strict=True):
         top = max((abs(n) for c in numeric if (n := _number(row.get(c))) is not None), default=0)
         cells: list[RenderableType] = []
@@ -139,7 +141,7 @@ def _rows(result: Rows, width: int) -> RenderableType:
 _NAMES = frozenset({"name", "head_of_state", "capital", "label", "country"})
 
 #: Numbers that are labels, not quantities: shown as written, never with separators or bars.
-_PLAIN = frozenset({"position", "year", "since", "until", "world_rank", "sources"})
+_PLAIN = frozenset({"position", "year", "since", "until", "founded", "dissolved", "world_rank", "sources"})
 
 
 def _heading(result: Rows, column: str) -> str:
