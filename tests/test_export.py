@@ -20,7 +20,7 @@ from ca_profiles.errors import ExitStatus
 
 NEW = Path(__file__).parent / "fixtures" / "releases" / "new"
 IDS = ["afghanistan", "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"]
-TABLES = ["countries", "figures", "memberships", "leaders", "organizations", "sources", "meta"]
+TABLES = ["countries", "figures", "memberships", "leaders", "indices", "organizations", "sources", "meta"]
 
 
 def show(runner: CliRunner, country: str, *args: str) -> Any:
@@ -237,3 +237,23 @@ def test_export_errors_leave_nothing_behind(
     assert result.stderr == f"Error: {message.format(out=output)}\n"
     assert [p.name for p in tmp_path.iterdir()] == ["taken"]
     assert (tmp_path / "taken").read_text() == "mine"
+
+
+def test_indices_table_holds_the_scores_explain_gives(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "ca.sqlite"
+    assert (
+        runner.invoke(
+            app, ["export", "--format", "sqlite", "--output", str(out), "--as-of", "2020"]
+        ).exit_code
+        == 0
+    )
+    with sqlite3.connect(out) as db:
+        rows = db.execute('SELECT country, "index", date, score, level, coverage_pct FROM indices').fetchall()
+    assert len(rows) == 12 and {row[1] for row in rows} == {"succession_risk", "migration_dependence"}
+    scores = {(country, index): (date, score, level) for country, index, date, score, level, _ in rows}
+    explained = json.loads(
+        runner.invoke(app, ["explain", "tajikistan", "succession", "--as-of", "2020", "--json"]).stdout
+    )
+    date, score, level = scores[("tajikistan", "succession_risk")]
+    assert (date, score, level) == ("2020-12-31", round(explained["score"], 1), explained["level"])
+    assert all(0 <= row[5] <= 100 for row in rows)

@@ -134,7 +134,8 @@ class Data:
         return chart.chart_view(self.session, field, names).records()
 
     def table(self, name: str) -> list[dict[str, Any]]:
-        """One table ``export`` writes: countries, figures, memberships, leaders, organizations, sources."""
+        """One table ``export`` writes: countries, figures, memberships, leaders, indices, organizations,
+        sources or meta."""
         return export.table(self.session, name).rows
 
     def figures(self) -> list[dict[str, Any]]:

@@ -66,6 +66,15 @@ SCHEMA: dict[str, dict[str, str]] = {
         "source": "TEXT NOT NULL REFERENCES sources(key)",
         "note": "TEXT",
     },
+    "indices": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "index": "TEXT NOT NULL",
+        "date": "TEXT NOT NULL",
+        "score": "REAL",
+        "level": "TEXT NOT NULL",
+        "coverage_pct": "REAL NOT NULL",
+        "min_coverage_pct": "REAL NOT NULL",
+    },
     "organizations": {
         "id": "TEXT PRIMARY KEY",
         "name": "TEXT NOT NULL",
@@ -99,6 +108,7 @@ SCHEMA: dict[str, dict[str, str]] = {
 _KEYS = {
     "memberships": "PRIMARY KEY (country, org, since)",
     "leaders": "PRIMARY KEY (country, since, name)",
+    "indices": 'PRIMARY KEY (country, "index")',
 }
 #: For the questions researchers ask: one country's figures, one field across countries, one
 #: source's figures, one organisation's members.
@@ -155,6 +165,21 @@ def _organizations(session: Session) -> Iterator[dict[str, Any]]:
         }
 
 
+def _indices(session: Session) -> Iterator[dict[str, Any]]:
+    """Each country's two scores at the session's date; no score where too few facts were read."""
+    for profile in session.profiles():
+        for name, result in session.indices(profile).items():
+            yield {
+                "country": profile.id,
+                "index": name,
+                "date": result.date.isoformat(),
+                "score": result.judged,
+                "level": result.level,
+                "coverage_pct": round(result.coverage * 100, 1),
+                "min_coverage_pct": round(result.min_coverage * 100, 1),
+            }
+
+
 def _sources(session: Session) -> Iterator[dict[str, Any]]:
     for key, source in sorted(session.catalog.sources.items()):
         yield {**entry(key, source), "note": source.note}
@@ -165,6 +190,7 @@ _ROWS: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = {
     "figures": lambda session: (row for p in session.profiles() for row in figure_rows(p)),
     "memberships": lambda session: (row for p in session.profiles() for row in membership_rows(p)),
     "leaders": lambda session: (row for p in session.profiles() for row in leader_rows(p)),
+    "indices": _indices,
     "organizations": _organizations,
     "sources": _sources,
     "meta": lambda session: ({"key": key, "value": value} for key, value in session.meta().items()),
@@ -206,7 +232,8 @@ def _write_sqlite(path: Path, result: dict[str, Rows]) -> None:
     try:
         with connection:
             for name, columns in SCHEMA.items():
-                definitions = [f"{column} {kind}" for column, kind in columns.items()]
+                # Names quoted: `index` is an SQL keyword.
+                definitions = [f'"{column}" {kind}' for column, kind in columns.items()]
                 definitions += [_KEYS[name]] if name in _KEYS else []
                 connection.execute(f"CREATE TABLE {name} ({', '.join(definitions)})")
                 marks = ", ".join("?" * len(columns))

@@ -262,6 +262,13 @@ class IndexResult:
     min_coverage: float
     components: list[Component]
 
+    @property
+    def judged(self) -> float | None:
+        """The score as tables give it, to one decimal; none where too few facts were read."""
+        if self.score is None or self.level == INSUFFICIENT:
+            return None
+        return round(self.score, 1)
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON: the index with its score and each component with its contribution."""
         return {

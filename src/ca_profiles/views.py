@@ -11,7 +11,7 @@ from typing import Any
 from .catalog import Catalog, normalize
 from .errors import UnknownName, UsageError
 from .figures import Pick, field_value
-from .indices import ALIASES, INDEX_FIELDS, INSUFFICIENT, IndexResult, head_of_state
+from .indices import ALIASES, INDEX_FIELDS, head_of_state
 from .model import FIELDS, Profile, as_date, unit_label
 from .profile_view import score_text
 from .results import Cell, Explanation, FieldValue, Rows
@@ -120,7 +120,7 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
     for profile in session.profiles():
         result = session.index(profile, name)
         row: dict[str, Any] = {
-            "value": _score(result),
+            "value": result.judged,
             "level": result.level,
             "coverage_pct": round(result.coverage * 100, 1),
             "missing": ", ".join(c.label for c in result.components if c.treatment != "read") or None,
@@ -136,13 +136,6 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
     cited = sorted({key for factor in rubric.factors for key in factor.sources})
     meta = {**session.meta(), "field": path}
     return Rows("rank", title, columns, rows, meta, people, {"coverage_pct": "coverage %"}, cited)
-
-
-def _score(result: IndexResult) -> float | None:
-    """An index score as every table gives it; none where too few facts were read to judge."""
-    if result.score is None or result.level == INSUFFICIENT:
-        return None
-    return round(result.score, 1)
 
 
 def _ranked(
@@ -201,7 +194,7 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
             row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path].label, "unit": "score"}
             for profile in profiles:
                 result = session.index(profile, path.removeprefix("indices."))
-                score = None if result.score is None else round(result.score, 1)
+                score = result.judged
                 row[profile.id] = (
                     None if score is None else Cell(score, "score", result.date.year, "methodology")
                 )
@@ -320,7 +313,7 @@ def get_view(session: Session, name: str, path: str) -> FieldValue:
     check_field(path, indices=True)
     if path in INDEX_FIELDS:
         result = session.index(profile, path.removeprefix("indices."))
-        score = _score(result)
+        score = result.judged
         year = result.date.year
         return FieldValue(
             profile.id, path, score, "score", year, "methodology", index=result, meta=session.meta()
