@@ -20,7 +20,7 @@ from ca_profiles.errors import ExitStatus
 
 NEW = Path(__file__).parent / "fixtures" / "releases" / "new"
 IDS = ["afghanistan", "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"]
-TABLES = ["countries", "figures", "memberships", "leaders", "organizations", "sources", "meta"]
+TABLES = ["countries", "figures", "attributes", "memberships", "leaders", "organizations", "sources", "meta"]
 
 
 def show(runner: CliRunner, country: str, *args: str) -> Any:

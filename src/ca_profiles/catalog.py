@@ -15,6 +15,7 @@ from typing import TypeVar
 import msgspec
 
 from . import cache, checks
+from .asof import records
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
 from .model import Methodology, Organization, Organizations, Profile, Release, Source, Sources
@@ -162,7 +163,9 @@ class Catalog:
             return _Names(stamp, names, exc.problems)
         if self.files[path.stem] == path:  # not a profile that a later folder replaces
             self._loaded[path.stem] = profile
-        labels = (profile.name, profile.official_name, profile.iso2, profile.iso3, *profile.aliases)
+        # Every official name the country has had answers to it, not only today's.
+        official = [str(r.value) for r in records(profile.official_name) if r.value is not None]
+        labels = (profile.name, *official, profile.iso2, profile.iso3, *profile.aliases)
         return _Names(stamp, names + [normalize(label) for label in labels], [])
 
     def resolve(self, name: str) -> str:

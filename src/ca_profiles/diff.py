@@ -1,4 +1,4 @@
-"""What changed between two data releases: figures, memberships and heads of state."""
+"""What changed between two data releases: figures, dated attributes, memberships and heads of state."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from .catalog import Catalog
 from .errors import InvalidData, UsageError
 from .model import Profile
 from .results import Rows
-from .tidy import figure_rows, leader_rows, membership_rows
+from .tidy import attribute_rows, figure_rows, leader_rows, membership_rows
 
 COLUMNS = ["change", "country", "what", "item", "field", "source", "year", "since", "old", "new", "unit"]
 
@@ -19,6 +19,7 @@ COLUMNS = ["change", "country", "what", "item", "field", "source", "year", "sinc
 _SPANS: dict[str, tuple[Callable[[Profile], Iterator[dict[str, Any]]], str, tuple[str, ...]]] = {
     "membership": (membership_rows, "org", ("status", "until", "source")),
     "leader": (leader_rows, "name", ("title", "until", "how_ended", "source")),
+    "attribute": (attribute_rows, "attribute", ("value", "until", "source")),
 }
 
 
@@ -118,7 +119,7 @@ def _spans(what: str, id: str, old: Profile, new: Profile) -> Iterator[dict[str,
             span = now or was
             assert span is not None  # the key came from one side or the other
             change = "added" if now else "removed"
-            summary = span[facts[0]] + (f" until {span['until']}" if span["until"] else "")
+            summary = str(span[facts[0]]) + (f" until {span['until']}" if span["until"] else "")
             yield _row(change, id, what, **where, source=span["source"], **{"new" if now else "old": summary})
             continue
         for fact in facts:

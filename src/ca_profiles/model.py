@@ -112,6 +112,27 @@ class Record(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of every record: unknown keys are errors, fields are passed by name."""
 
 
+class Dated(Record, kw_only=True):
+    """One value of a fact that changes (a capital, a term limit), with the dates it held.
+
+    The same shape as a membership span. ``since`` left out: in force from before the earliest
+    date the sources give (a gap says so). ``value`` left out: the fact is explicitly absent
+    then (no term limit), which is not the same as no record (not known).
+    """
+
+    value: str | int | None = None
+    since: When | None = None
+    until: When | None = None
+    source: str
+    note: str | None = None
+
+
+#: A fact that changes: one undated value (in force whenever the profile is read), or the list
+#: of its dated records.
+DatedText = str | list[Dated]
+DatedNumber = int | list[Dated]
+
+
 class Figure(Record, kw_only=True):
     """A number with its unit, the year it describes and its source.
 
@@ -232,23 +253,29 @@ ResetKind = Literal["reset", "lifted", "extended", "other"]
 
 
 class Reset(Record, kw_only=True):
-    """A constitutional change to the presidential term in an incumbent's favour.
+    """A constitutional change to the presidential term in an incumbent's favour, dated like
+    every changing fact.
 
-    ``reset``: the count of terms restarted, or eligibility for another term restored;
-    ``lifted``: the limit removed or waived for the incumbent; ``extended``: a mandate
+    ``value`` — ``reset``: the count of terms restarted, or eligibility for another term
+    restored; ``lifted``: the limit removed or waived for the incumbent; ``extended``: a mandate
     lengthened or prolonged without an election; ``other``: a rule bent for a candidate.
+    ``incumbent`` names the head of state it was made for, where the sources name one.
     """
 
-    year: int
-    kind: ResetKind
+    value: ResetKind
+    since: When
+    until: When | None = None
+    incumbent: str | None = None
     source: str
     note: str | None = None
 
 
 class Rules(Record, kw_only=True):
-    term_years: int | None = None
-    term_limit: int | None = None
-    successor: str | None = None
+    """The constitutional rules of presidential succession; each may change over time."""
+
+    term_years: DatedNumber | None = None
+    term_limit: DatedNumber | None = None
+    successor: DatedText | None = None
     resets: list[Reset] = []
     source: str | None = None
     note: str | None = None
@@ -306,6 +333,14 @@ class China(Record, kw_only=True):
     note: str | None = None
 
 
+class Independence(Record, kw_only=True):
+    """The date the state became independent: before it there is no profile to show."""
+
+    date: dt.date
+    source: str
+    note: str | None = None
+
+
 class Gap(Record, kw_only=True):
     """A field no source could fill: shown to users instead of a guess."""
 
@@ -318,11 +353,12 @@ class Profile(Record, kw_only=True):
 
     id: str
     name: str
-    official_name: str
+    official_name: DatedText
     iso2: str
     iso3: str
     aliases: list[str] = []
-    capital: str | None = None
+    independence: Independence | None = None
+    capital: DatedText | None = None
     population: Figures | None = None
     area: Figures | None = None
     gdp: Figures | None = None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 
+from .asof import dated, text_at
 from .errors import UnknownName
 from .figures import field_value
 from .indices import INSUFFICIENT, IndexResult
@@ -16,6 +17,7 @@ from .model import (
     Plant,
     Profile,
     Project,
+    When,
     figures_of,
     unit_label,
 )
@@ -92,7 +94,7 @@ def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], 
         spans = sorted(profile.memberships, key=lambda s: (s.org, str(s.since)))
         blocks = [[SpanRow(s.org, _words(s.status), s.since, s.until, s.source) for s in spans]]
     elif key == "succession":
-        blocks = [[_leader(leader) for leader in profile.succession.leaders], _rules(profile)]
+        blocks = [[_leader(leader) for leader in profile.succession.leaders], _rules(session, profile)]
     elif key == "indices":
         blocks = [Facts([_index_fact(result) for result in indices.values()])]
     else:
@@ -114,12 +116,16 @@ def _words(key: str) -> str:
 
 
 def _identity(session: Session, profile: Profile) -> list[Block]:
+    official = text_at(profile.official_name, session.date)
     facts = [
-        Fact("Official name", profile.official_name),
+        Fact("Official name", official or "not recorded for this date"),
         Fact("ISO 3166", f"{profile.iso2} / {profile.iso3}"),
     ]
-    if profile.capital:
-        facts.append(Fact("Capital", profile.capital))
+    if profile.independence:
+        facts.append(Fact("Independence", profile.independence.date.isoformat()))
+    capital = text_at(profile.capital, session.date)
+    if capital:
+        facts.append(Fact("Capital", capital))
     if profile.aliases:
         facts.append(Fact("Also", ", ".join(profile.aliases)))
     table = FigureTable([row for path in IDENTITY_FIGURES for row in figure_lines(session, profile, path)])
@@ -218,19 +224,24 @@ def _leader(leader: Leader) -> LeaderRow:
     return LeaderRow(leader_name(leader), leader.title, leader.since, leader.until, how)
 
 
-def _rules(profile: Profile) -> Facts:
+def _rules(session: Session, profile: Profile) -> Facts:
+    """The succession rules in force at the session's date, each with the date it took effect."""
     succession = profile.succession
     rules = succession.rules
     facts: list[Fact] = []
     if rules is not None:
-        if rules.term_years:
-            facts.append(Fact("Term", f"{rules.term_years} years"))
-        if rules.term_limit:
-            facts.append(Fact("Term limit", f"{rules.term_limit} term(s)"))
-        if rules.successor:
-            facts.append(Fact("Successor", rules.successor))
+        for label, key, unit in (("Term", "term_years", " years"), ("Term limit", "term_limit", " term(s)")):
+            record = dated(getattr(rules, key), session.date)
+            if record is not None:
+                text = f"{record.value}{unit}" if record.value is not None else "none"
+                facts.append(Fact(label, text + _since(record.since)))
+        successor = dated(rules.successor, session.date)
+        if successor is not None and successor.value is not None:
+            facts.append(Fact("Successor", f"{successor.value}{_since(successor.since)}"))
         for reset in rules.resets:
-            facts.append(Fact("Reset", f"{reset.year} ({reset.kind}): {reset.note or ''}".rstrip(": ")))
+            whom = f" for {reset.incumbent}" if reset.incumbent else ""
+            text = f"{reset.since} ({reset.value}{whom}): {reset.note or ''}"
+            facts.append(Fact("Reset", text.rstrip(": ")))
     election = succession.next_election
     if election is not None:
         when = election.date or election.year
@@ -238,6 +249,10 @@ def _rules(profile: Profile) -> Facts:
     for factor in succession.risk_factors:
         facts.append(Fact(_words(factor.factor), f"{factor.value} ({factor.source})"))
     return Facts(facts)
+
+
+def _since(since: When | None) -> str:
+    return f" (since {since})" if since is not None else ""
 
 
 def score_text(result: IndexResult) -> str:

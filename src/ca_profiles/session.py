@@ -8,7 +8,7 @@ from typing import Any
 from . import __version__
 from .asof import as_of
 from .catalog import Catalog
-from .errors import InvalidData, UnknownName, UsageError
+from .errors import InvalidData, NotYetIndependent, UnknownName, UsageError
 from .figures import Pick, field_value, pick
 from .indices import Context, IndexResult, compute, compute_all
 from .model import FIELDS, Profile
@@ -40,13 +40,22 @@ class Session:
             raise UsageError("the data name no release date: give the date to read them at")
 
     def profile(self, name: str) -> Profile:
-        return self._at(self.catalog.lookup(name))
+        """One country at the session's date; an error if it was not yet independent then."""
+        profile = self.catalog.lookup(name)
+        if not self.existed(profile):
+            assert profile.independence is not None  # else it would have existed
+            raise NotYetIndependent(profile.name, profile.independence.date, self.date)
+        return self._at(profile)
 
     def profiles(self, names: list[str] | None = None) -> list[Profile]:
-        """The named countries, or every readable one; each seen at the session's date."""
+        """The named countries, or every one readable and independent at the session's date."""
         if names:
             return [self.profile(id) for id in dict.fromkeys(self.catalog.resolve(n) for n in names)]
-        return [self._at(profile) for profile in self.catalog.profiles()]
+        return [self._at(profile) for profile in self.catalog.profiles() if self.existed(profile)]
+
+    def existed(self, profile: Profile) -> bool:
+        """Whether the state was independent at the session's date (unknown counts as yes)."""
+        return profile.independence is None or profile.independence.date <= self.date
 
     def _at(self, profile: Profile) -> Profile:
         return as_of(profile, self.as_of) if self.as_of else profile

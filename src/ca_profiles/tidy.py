@@ -5,10 +5,20 @@ The rows ``export`` writes, ``diff`` compares and ``show --format csv`` prints.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from .model import IDENTITY_FIGURES, Figure, Profile, When, walk
+from .asof import records
+from .model import IDENTITY_FIGURES, Dated, Figure, Profile, When, walk
+
+#: The dated attributes of a profile: name in the tidy table → how to read it from a profile.
+ATTRIBUTES: dict[str, Callable[[Profile], str | int | list[Dated] | None]] = {
+    "official_name": lambda p: p.official_name,
+    "capital": lambda p: p.capital,
+    "succession.rules.term_years": lambda p: p.succession.rules.term_years if p.succession.rules else None,
+    "succession.rules.term_limit": lambda p: p.succession.rules.term_limit if p.succession.rules else None,
+    "succession.rules.successor": lambda p: p.succession.rules.successor if p.succession.rules else None,
+}
 
 
 def when_text(value: When | None) -> str | None:
@@ -73,4 +83,30 @@ def leader_rows(profile: Profile) -> Iterator[dict[str, Any]]:
             "relation": leader.relation,
             "source": leader.source,
             "note": leader.note,
+        }
+
+
+def attribute_rows(profile: Profile) -> Iterator[dict[str, Any]]:
+    """Every dated record of a profile's changing facts, resets of the term rules included."""
+    for attribute, read in ATTRIBUTES.items():
+        for record in records(read(profile)):
+            yield {
+                "country": profile.id,
+                "attribute": attribute,
+                "value": None if record.value is None else str(record.value),
+                "since": when_text(record.since),
+                "until": when_text(record.until),
+                "source": record.source or None,
+                "note": record.note,
+            }
+    rules = profile.succession.rules
+    for reset in rules.resets if rules else []:
+        yield {
+            "country": profile.id,
+            "attribute": "succession.rules.resets",
+            "value": reset.value + (f": {reset.incumbent}" if reset.incumbent else ""),
+            "since": when_text(reset.since),
+            "until": when_text(reset.until),
+            "source": reset.source,
+            "note": reset.note,
         }
