@@ -10,7 +10,7 @@ by D; a bare year stands for its first day. ``in_force`` answers that for every 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol, TypeVar
 
 import msgspec
@@ -19,6 +19,7 @@ from .model import (
     Dated,
     Figure,
     Gap,
+    Infrastructure,
     Leader,
     Pipeline,
     Plant,
@@ -38,6 +39,7 @@ class Span(Protocol):
 
 
 S = TypeVar("S", bound=Span)
+T = TypeVar("T")
 
 
 def began(since: When | None, on: dt.date) -> bool:
@@ -80,6 +82,37 @@ def text_at(value: str | list[Dated] | None, on: dt.date) -> str | None:
     """A changing text fact (capital, official name) at ``on``, or None where none is recorded."""
     record = dated(value, on)
     return None if record is None or record.value is None else str(record.value)
+
+
+def opened(record: Infrastructure) -> When | None:
+    """When an infrastructure record begins to exist: the start of its first status."""
+    starts = [status.since for status in record.status]
+    return min(starts, key=as_date) if starts else None
+
+
+def record_at(record: Infrastructure, on: dt.date, cut: bool) -> Infrastructure | None:
+    """An infrastructure record as it stood on ``on``; None before its first status.
+
+    With ``cut`` (a past date asked for), later statuses, figures and notes go as in ``as_of``.
+    """
+    if not record.status or not began(opened(record), on):
+        return None
+    return _cut(record, on) if cut else record
+
+
+def drop_unopened(profile: Profile, exists: Callable[[str], bool]) -> Profile:
+    """``profile`` without the references to infrastructure records that did not exist yet."""
+    energy, china = profile.energy, profile.china
+
+    def keep(items: list[T]) -> list[T]:
+        return [item for item in items if not isinstance(item, str) or exists(item)]
+
+    hydropower = energy.hydropower
+    if hydropower is not None:
+        hydropower = msgspec.structs.replace(hydropower, plants=keep(hydropower.plants))
+    energy = msgspec.structs.replace(energy, pipelines=keep(energy.pipelines), hydropower=hydropower)
+    china = msgspec.structs.replace(china, pipelines=keep(china.pipelines), projects=keep(china.projects))
+    return msgspec.structs.replace(profile, energy=energy, china=china)
 
 
 def as_of(profile: Profile, year: int) -> Profile:

@@ -197,10 +197,51 @@ class Pipeline(Record, kw_only=True):
     note: str | None = None
 
 
+InfrastructureKind = Literal[
+    "gas_pipeline", "oil_pipeline", "hydropower", "rail", "dry_port", "power", "other"
+]
+
+
+class Status(Record, kw_only=True):
+    """One span of an infrastructure record's status: planned, under construction, operating…"""
+
+    value: ProjectStatus
+    since: When
+    until: When | None = None
+    source: str
+    note: str | None = None
+
+
+class Infrastructure(Record, kw_only=True):
+    """A pipeline or large project, defined once in ``infrastructure.yaml`` and referred to by id
+    from every profile it crosses. Its status is a dated history; it exists from its first."""
+
+    id: str
+    name: str
+    kind: InfrastructureKind
+    #: The countries it crosses or serves, in order, as lower-case ids (``china`` included).
+    route: list[str]
+    #: Places along the route, as the sources name them.
+    places: list[str] = []
+    capacity: Figures | None = None
+    length: Figures | None = None
+    river: str | None = None
+    status: list[Status]
+    source: str
+    note: str | None = None
+
+
+class InfrastructureFile(Record, kw_only=True):
+    """The file ``infrastructure.yaml``."""
+
+    infrastructure: list[Infrastructure]
+
+
 class Hydropower(Record, kw_only=True):
     installed_capacity: Figures | None = None
     potential: Figures | None = None
-    plants: list[Plant] = []
+    #: Plants of the profile's own, or ids of ``infrastructure.yaml`` records.
+    plants: list[str | Plant] = []
 
 
 class Energy(Record, kw_only=True):
@@ -216,7 +257,8 @@ class Energy(Record, kw_only=True):
     electricity_generation: Figures | None = None
     hydro_share: Figures | None = None
     hydropower: Hydropower | None = None
-    pipelines: list[Pipeline] = []
+    #: Ids of ``infrastructure.yaml`` records, or pipelines described in the profile itself.
+    pipelines: list[str | Pipeline] = []
     note: str | None = None
 
 
@@ -328,8 +370,10 @@ class China(Record, kw_only=True):
     china_share_of_exports: Figures | None = None
     china_share_of_imports: Figures | None = None
     debt_to_china: Figures | None = None
+    #: Ids of ``infrastructure.yaml`` records (or, in older files, names of energy.pipelines).
     pipelines: list[str] = []
-    projects: list[Project] = []
+    #: Ids of ``infrastructure.yaml`` records, or projects described in the profile itself.
+    projects: list[str | Project] = []
     note: str | None = None
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
+from collections.abc import Sequence
 
-from .asof import dated, text_at
+from .asof import dated, in_force, opened, text_at
 from .errors import UnknownName
 from .figures import field_value
 from .indices import INSUFFICIENT, IndexResult
@@ -12,6 +14,7 @@ from .model import (
     FIELDS,
     IDENTITY_FIGURES,
     Figures,
+    Infrastructure,
     Leader,
     Pipeline,
     Plant,
@@ -89,7 +92,7 @@ def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], 
     if key == "identity":
         return Section(key, profile.name, _identity(session, profile))
     if key in ("energy", "migration", "china"):
-        blocks = [_figure_table(session, profile, key), *_extras(profile, key)]
+        blocks = [_figure_table(session, profile, key), *_extras(session, profile, key)]
     elif key == "memberships":
         spans = sorted(profile.memberships, key=lambda s: (s.org, str(s.since)))
         blocks = [[SpanRow(s.org, _words(s.status), s.since, s.until, s.source) for s in spans]]
@@ -164,33 +167,62 @@ def _figure_table(session: Session, profile: Profile, section: str) -> FigureTab
     return FigureTable([row for path in paths for row in figure_lines(session, profile, path)])
 
 
-def _extras(profile: Profile, section: str) -> list[Block]:
-    """What a figure section holds besides figures: plants, pipelines, projects, its note."""
+def _extras(session: Session, profile: Profile, section: str) -> list[Block]:
+    """What a figure section holds besides figures: plants, pipelines, projects, its note.
+
+    Pipelines and projects named by id are the records of ``infrastructure.yaml`` at the
+    session's date, so that the energy and China sections tell the same story.
+    """
     if section == "energy":
         energy = profile.energy
         plants = energy.hydropower.plants if energy.hydropower else []
         return [
-            ProjectTable("Hydropower plants", [_project(plant) for plant in plants]),
-            ProjectTable("Pipelines", [_project(pipeline) for pipeline in energy.pipelines]),
+            ProjectTable("Hydropower plants", _projects(session, plants)),
+            ProjectTable("Pipelines", _projects(session, energy.pipelines)),
             Note(energy.note or ""),
         ]
     if section == "china":
         china = profile.china
-        pipelines = [Fact("Pipelines to China", ", ".join(china.pipelines))] if china.pipelines else []
+        names = [_named(session, item) for item in china.pipelines]
+        listed = [name for name in names if name]
+        pipelines = [Fact("Pipelines to China", ", ".join(listed))] if listed else []
         return [
             Facts(pipelines),
-            ProjectTable("Projects", [_project(project) for project in china.projects]),
+            ProjectTable("Projects", _projects(session, china.projects)),
             Note(china.note or ""),
         ]
     return [Note(profile.migration.note or "")]
 
 
-def _project(item: Plant | Pipeline | Project) -> ProjectRow:
-    year = item.year if isinstance(item, Project) else item.commissioned
+def _named(session: Session, item: str) -> str | None:
+    record = session.record(item)
+    if record is not None:
+        return record.name
+    return None if item in session.catalog.infrastructure else item
+
+
+def _projects(session: Session, items: Sequence[str | Plant | Pipeline | Project]) -> list[ProjectRow]:
+    rows = []
+    for item in items:
+        found = session.record(item) if isinstance(item, str) else item
+        if found is not None:
+            rows.append(_project(found, session.date))
+    return rows
+
+
+def _project(item: Plant | Pipeline | Project | Infrastructure, on: dt.date) -> ProjectRow:
+    if isinstance(item, Infrastructure):
+        status = in_force(item.status, on)
+        operating = [s.since for s in item.status if s.value == "operating"]
+        year: When | None = operating[0] if operating else opened(item)
+        state: str | None = status.value if status else None
+    else:
+        year = item.year if isinstance(item, Project) else item.commissioned
+        state = item.status
     capacity = _first(item.capacity)
     return ProjectRow(
         item.name,
-        _words(item.status) if item.status else None,
+        _words(state) if state else None,
         year,
         capacity[0] if capacity else None,
         capacity[1] if capacity else None,

@@ -6,12 +6,12 @@ import datetime as dt
 from typing import Any
 
 from . import __version__
-from .asof import as_of
+from .asof import as_of, drop_unopened, record_at
 from .catalog import Catalog
 from .errors import InvalidData, NotYetIndependent, UnknownName, UsageError
 from .figures import Pick, field_value, pick
 from .indices import Context, IndexResult, compute, compute_all
-from .model import FIELDS, Profile
+from .model import FIELDS, Infrastructure, Profile
 
 
 class Session:
@@ -58,7 +58,14 @@ class Session:
         return profile.independence is None or profile.independence.date <= self.date
 
     def _at(self, profile: Profile) -> Profile:
-        return as_of(profile, self.as_of) if self.as_of else profile
+        seen = as_of(profile, self.as_of) if self.as_of else profile
+        return drop_unopened(seen, lambda id: id not in self.catalog.infrastructure or bool(self.record(id)))
+
+    def record(self, id: str) -> Infrastructure | None:
+        """A pipeline or project of ``infrastructure.yaml`` at the session's date; None if it did
+        not exist yet (or is unknown)."""
+        record = self.catalog.infrastructure.get(id)
+        return None if record is None else record_at(record, self.date, cut=self.as_of is not None)
 
     def pick(self, profile: Profile, path: str) -> Pick | None:
         """The figure of a field that every view shows (see ``figures.pick`` for the rule)."""
