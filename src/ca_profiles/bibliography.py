@@ -67,6 +67,9 @@ def profile_citations(session: Session, profile: Profile) -> dict[str, list[str]
     """Every source a profile as seen by the session cites: fields, notes and comments."""
     keys = session.catalog.sources
     places = citations(profile, keys)
+    for _, record in session.references(profile):
+        for key, where in citations(record, keys).items():
+            places.setdefault(key, []).extend(f"infrastructure[{record.id}].{at}" for at in where)
     for key, where in comment_citations(session.catalog.files[profile.id], keys).items():
         places.setdefault(key, []).extend(where)
     return dict(sorted(places.items()))

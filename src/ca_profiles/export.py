@@ -79,6 +79,17 @@ SCHEMA: dict[str, dict[str, str]] = {
         "source": "TEXT NOT NULL REFERENCES sources(key)",
         "note": "TEXT",
     },
+    "infrastructure": {
+        "id": "TEXT NOT NULL",
+        "name": "TEXT NOT NULL",
+        "kind": "TEXT NOT NULL",
+        "route": "TEXT NOT NULL",
+        "status": "TEXT NOT NULL",
+        "since": "TEXT NOT NULL",
+        "until": "TEXT",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
     "organizations": {
         "id": "TEXT PRIMARY KEY",
         "name": "TEXT NOT NULL",
@@ -112,6 +123,7 @@ SCHEMA: dict[str, dict[str, str]] = {
 _KEYS = {
     "memberships": "PRIMARY KEY (country, org, since)",
     "leaders": "PRIMARY KEY (country, since, name)",
+    "infrastructure": "PRIMARY KEY (id, since)",
 }
 #: For the questions researchers ask: one country's figures, one field across countries, one
 #: source's figures, one organisation's members.
@@ -169,6 +181,25 @@ def _organizations(session: Session) -> Iterator[dict[str, Any]]:
         }
 
 
+def _statuses(session: Session, id: str) -> Iterator[dict[str, Any]]:
+    """An infrastructure record at the session's date, one row per status of its history."""
+    record = session.record(id)
+    if record is None:
+        return
+    for status in record.status:
+        yield {
+            "id": record.id,
+            "name": record.name,
+            "kind": record.kind,
+            "route": record.route,
+            "status": status.value,
+            "since": when_text(status.since),
+            "until": when_text(status.until),
+            "source": status.source,
+            "note": status.note,
+        }
+
+
 def _sources(session: Session) -> Iterator[dict[str, Any]]:
     for key, source in sorted(session.catalog.sources.items()):
         yield {**entry(key, source), "note": source.note}
@@ -176,7 +207,12 @@ def _sources(session: Session) -> Iterator[dict[str, Any]]:
 
 _ROWS: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = {
     "countries": _countries,
-    "figures": lambda session: (row for p in session.profiles() for row in figure_rows(p)),
+    "figures": lambda session: (
+        row for p in session.profiles() for row in figure_rows(p, session.references(p))
+    ),
+    "infrastructure": lambda session: (
+        row for record in sorted(session.catalog.infrastructure) for row in _statuses(session, record)
+    ),
     "attributes": lambda session: (row for p in session.profiles() for row in attribute_rows(p)),
     "memberships": lambda session: (row for p in session.profiles() for row in membership_rows(p)),
     "leaders": lambda session: (row for p in session.profiles() for row in leader_rows(p)),

@@ -57,8 +57,10 @@ def show(session: Session, name: str, sections: list[str] | None = None) -> Prof
     if wanted:
         keys = list(dict.fromkeys(k for s in wanted for k in (IDENTITY_KEYS if s == "identity" else (s,))))
         keys = list(dict.fromkeys(["id", "name", *keys]))
+        if {"energy", "china"} & set(wanted):
+            keys.append("infrastructure")
     else:
-        keys = [*(f for f in profile.__struct_fields__), "indices"]
+        keys = [*(f for f in profile.__struct_fields__), "indices", "infrastructure"]
     parts = [_build(session, profile, indices, key) for key in wanted or SECTIONS]
     return ProfileView(
         profile.id,
@@ -69,6 +71,7 @@ def show(session: Session, name: str, sections: list[str] | None = None) -> Prof
         [part for part in parts if part.blocks],
         meta=session.meta(),
         flat=lambda: _figures(session, profile, wanted),
+        infrastructure=[record for _, record in session.references(profile)],
     )
 
 
@@ -81,7 +84,11 @@ def _section(name: str) -> str:
 
 def _figures(session: Session, profile: Profile, sections: list[str]) -> Rows:
     """A profile's figures in tidy long form (one row per value), as ``export`` writes them."""
-    rows = [row for row in figure_rows(profile) if not sections or row["section"] in sections]
+    rows = [
+        row
+        for row in figure_rows(profile, session.references(profile))
+        if not sections or row["section"] in sections
+    ]
     columns = list(rows[0]) if rows else ["country", "section", "field", "year", "value", "unit", "source"]
     cited = sorted({row["source"] for row in rows})
     return Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=cited)

@@ -61,6 +61,22 @@ class Session:
         seen = as_of(profile, self.as_of) if self.as_of else profile
         return drop_unopened(seen, lambda id: id not in self.catalog.infrastructure or bool(self.record(id)))
 
+    def references(self, profile: Profile) -> list[tuple[tuple[str, ...], Infrastructure]]:
+        """Each infrastructure record a profile names, once, with the list that first names it."""
+        energy, china = profile.energy, profile.china
+        lists: list[tuple[tuple[str, ...], list[Any]]] = [
+            (("energy", "pipelines"), list(energy.pipelines)),
+            (("energy", "hydropower", "plants"), list(energy.hydropower.plants if energy.hydropower else [])),
+            (("china", "pipelines"), list(china.pipelines)),
+            (("china", "projects"), list(china.projects)),
+        ]
+        found: dict[str, tuple[tuple[str, ...], Infrastructure]] = {}
+        for path, items in lists:
+            for item in items:
+                if isinstance(item, str) and item not in found and (record := self.record(item)):
+                    found[item] = (path, record)
+        return list(found.values())
+
     def record(self, id: str) -> Infrastructure | None:
         """A pipeline or project of ``infrastructure.yaml`` at the session's date; None if it did
         not exist yet (or is unknown)."""

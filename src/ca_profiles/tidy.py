@@ -5,11 +5,11 @@ The rows ``export`` writes, ``diff`` compares and ``show --format csv`` prints.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from .asof import records
-from .model import IDENTITY_FIGURES, Dated, Figure, Profile, When, walk
+from .model import IDENTITY_FIGURES, Dated, Figure, Infrastructure, Profile, When, walk
 
 #: The dated attributes of a profile: name in the tidy table → how to read it from a profile.
 ATTRIBUTES: dict[str, Callable[[Profile], str | int | list[Dated] | None]] = {
@@ -26,24 +26,36 @@ def when_text(value: When | None) -> str | None:
     return None if value is None else str(value)
 
 
-def figure_rows(profile: Profile) -> Iterator[dict[str, Any]]:
+def figure_rows(
+    profile: Profile, references: Sequence[tuple[tuple[str, ...], Infrastructure]] = ()
+) -> Iterator[dict[str, Any]]:
     """Every figure of a profile, a series giving one row per year.
 
     ``field`` is the path of the figure without list positions; ``item`` names the plant,
-    pipeline or project a figure belongs to.
+    pipeline or project a figure belongs to. ``references`` are the infrastructure records the
+    profile names, with the list that names them: their figures count as the profile's, under
+    ``infrastructure.…`` in the section that names them, as ``show --format json`` lists them.
     """
-    nodes = dict(walk(profile))
+    yield from _figure_rows(profile.id, profile, ())
+    for where, record in references:
+        yield from _figure_rows(profile.id, record, ("infrastructure",), where[0])
+
+
+def _figure_rows(
+    country: str, record: Any, prefix: tuple[str, ...], section: str | None = None
+) -> Iterator[dict[str, Any]]:
+    nodes = dict(walk(record))
     for path, node in nodes.items():
         if not isinstance(node, Figure):
             continue
-        names = [part for part in path if isinstance(part, str)]
-        owners = (nodes[path[:end]] for end in range(len(path) - 1, 0, -1))
+        names = [*prefix, *(part for part in path if isinstance(part, str))]
+        owners = (nodes[path[:end]] for end in range(len(path) - 1, -1 if prefix else 0, -1))
         item = next((owner.name for owner in owners if isinstance(getattr(owner, "name", None), str)), None)
         values = sorted(node.series.items()) if node.series else [(node.year, node.value)]
         for year, value in values:
             yield {
-                "country": profile.id,
-                "section": "identity" if names[0] in IDENTITY_FIGURES else names[0],
+                "country": country,
+                "section": section or ("identity" if names[0] in IDENTITY_FIGURES else names[0]),
                 "field": ".".join(names),
                 "item": item,
                 "year": year,
