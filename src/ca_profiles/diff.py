@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ from .catalog import Catalog
 from .errors import InvalidData, UsageError
 from .model import Profile
 from .results import Rows
+from .session import Session
 from .tidy import attribute_rows, figure_rows, leader_rows, membership_rows
 
 COLUMNS = ["change", "country", "what", "item", "field", "source", "year", "since", "old", "new", "unit"]
@@ -30,11 +32,15 @@ def release(path: Path) -> Catalog:
     return Catalog.open(roots=[path])
 
 
-def diff_releases(old: Path, new: Path | None, data_dirs: list[Path] | None = None) -> Rows:
-    """``old`` against ``new``, or against the data every other command reads."""
+def diff_releases(
+    old: Path, new: Path | None, data_dirs: list[Path] | None = None, as_of: int | None = None
+) -> Rows:
+    """``old`` against ``new``, or against the data every other command reads; with ``as_of``,
+    both as they describe the end of that year."""
     before = release(old)
     after = release(new) if new else Catalog.open(data_dirs)
-    return diff(before, after, _label(before, str(old)), _label(after, str(new) if new else "installed data"))
+    labels = _label(before, str(old)), _label(after, str(new) if new else "installed data")
+    return diff(before, after, *labels, as_of=as_of)
 
 
 def _label(catalog: Catalog, where: str) -> str:
@@ -42,21 +48,28 @@ def _label(catalog: Catalog, where: str) -> str:
     return f"{version} ({where})"
 
 
-def _profiles(catalog: Catalog) -> dict[str, Profile]:
+def _profiles(catalog: Catalog, as_of: int | None) -> dict[str, Profile]:
     # A profile that cannot be read would show as removed: a diff of broken data is refused.
-    profiles = {profile.id: profile for profile in catalog.profiles()}
+    catalog.profiles()
     if catalog.problems:
         raise InvalidData(catalog.problems)
-    return profiles
+    if as_of is None:
+        return {profile.id: profile for profile in catalog.profiles()}
+    # Each release seen at the date, as every other command sees it (the release's own date
+    # does not matter then), so that a release that only adds later facts shows no change.
+    session = Session(catalog, as_of, today=dt.date(as_of, 12, 31))
+    return {profile.id: profile for profile in session.profiles()}
 
 
-def diff(old: Catalog, new: Catalog, old_label: str = "old", new_label: str = "new") -> Rows:
+def diff(
+    old: Catalog, new: Catalog, old_label: str = "old", new_label: str = "new", *, as_of: int | None = None
+) -> Rows:
     """Every change from ``old`` to ``new``, country by country.
 
     Figures are matched by field, item, source and year, and compared by value and unit (not
     note or rank); spans of membership by organisation and start, tenures by name and start.
     """
-    before, after = _profiles(old), _profiles(new)
+    before, after = _profiles(old, as_of), _profiles(new, as_of)
     rows: list[dict[str, Any]] = []
     for id in sorted(before.keys() | after.keys()):
         if id not in after or id not in before:

@@ -97,7 +97,7 @@ def _figures(session: Session, profile: Profile, sections: list[str]) -> Rows:
 def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], key: str) -> Section:
     blocks: list[Block]
     if key == "identity":
-        return Section(key, profile.name, _identity(session, profile))
+        return Section(key, profile.name, [block for block in _identity(session, profile) if _filled(block)])
     if key in ("energy", "migration", "china"):
         blocks = [_figure_table(session, profile, key), *_extras(session, profile, key)]
     elif key == "memberships":

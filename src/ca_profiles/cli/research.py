@@ -101,11 +101,13 @@ def diff(
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     data_dir: DataDirOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
-    """What changed between two data releases: figures, memberships and heads of state."""
+    """What changed between two data releases: figures, dated attributes, memberships and heads
+    of state; with --as-of, in what both say of the end of that year."""
     from ca_profiles.diff import diff_releases
 
-    emit(diff_releases(old, new, data_dir), output_format(fmt, json))
+    emit(diff_releases(old, new, data_dir, as_of), output_format(fmt, json))
 
 
 import_app = typer.Typer(
