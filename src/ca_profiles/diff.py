@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .asof import record_at
 from .catalog import Catalog
 from .errors import InvalidData, UsageError
 from .model import Profile
 from .results import Rows
 from .session import Session
-from .tidy import attribute_rows, figure_rows, leader_rows, membership_rows
+from .tidy import attribute_rows, figure_rows, leader_rows, membership_rows, when_text
 
 COLUMNS = ["change", "country", "what", "item", "field", "source", "year", "since", "old", "new", "unit"]
 
@@ -67,7 +68,8 @@ def diff(
     """Every change from ``old`` to ``new``, country by country.
 
     Figures are matched by field, item, source and year, and compared by value and unit (not
-    note or rank); spans of membership by organisation and start, tenures by name and start.
+    note or rank); spans of membership by organisation and start, tenures by name and start,
+    dated attributes by attribute and start, statuses of infrastructure records by id and start.
     """
     before, after = _profiles(old, as_of), _profiles(new, as_of)
     rows: list[dict[str, Any]] = []
@@ -80,10 +82,55 @@ def diff(
         rows += _figures(id, before[id], after[id])
         for what in _SPANS:
             rows += _spans(what, id, before[id], after[id])
+    rows += _infrastructure(old, new, as_of)
     title = f"Changes from {old_label} to {new_label}"
     # A terminal has room for these; the start of a span and the unit stay in the machine formats.
     people = ["change", "country", "item", "field", "source", "year", "old", "new"]
     return Rows("diff", title, COLUMNS, rows, people=people)
+
+
+def _statuses(catalog: Catalog, as_of: int | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """(record id, start) → the status of an infrastructure record then, as a tidy row."""
+    rows: dict[tuple[str, str], dict[str, Any]] = {}
+    for id, record in catalog.infrastructure.items():
+        seen = record if as_of is None else record_at(record, dt.date(as_of, 12, 31), cut=True)
+        for status in seen.status if seen else []:
+            rows[(id, when_text(status.since) or "")] = {
+                "value": status.value,
+                "until": when_text(status.until),
+                "source": status.source,
+                "route": ", ".join(record.route),
+            }
+    return rows
+
+
+def _infrastructure(old: Catalog, new: Catalog, as_of: int | None) -> Iterator[dict[str, Any]]:
+    """Statuses of pipelines and projects added, removed or changed; the country column names
+    the countries on the route."""
+    before, after = _statuses(old, as_of), _statuses(new, as_of)
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        where = {"item": key[0], "since": key[1]}
+        if was is None or now is None:
+            span = now or was
+            assert span is not None  # the key came from one side or the other
+            summary = span["value"] + (f" until {span['until']}" if span["until"] else "")
+            side = "new" if now else "old"
+            change = "added" if now else "removed"
+            yield _row(change, span["route"], "status", **where, source=span["source"], **{side: summary})
+            continue
+        for fact in ("value", "until", "source"):
+            if was[fact] != now[fact]:
+                yield _row(
+                    "changed",
+                    now["route"],
+                    "status",
+                    **where,
+                    field=fact,
+                    source=now["source"],
+                    old=was[fact],
+                    new=now[fact],
+                )
 
 
 def _row(change: str, country: str, what: str, **cells: Any) -> dict[str, Any]:

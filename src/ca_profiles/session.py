@@ -58,7 +58,11 @@ class Session:
         return profile.independence is None or profile.independence.date <= self.date
 
     def _at(self, profile: Profile) -> Profile:
-        seen = as_of(profile, self.as_of) if self.as_of else profile
+        # At the release's date every record has begun (validate refuses future dates), so
+        # only a past date has anything to cut.
+        if not self.as_of:
+            return profile
+        seen = as_of(profile, self.as_of)
         return drop_unopened(seen, lambda id: id not in self.catalog.infrastructure or bool(self.record(id)))
 
     def references(self, profile: Profile) -> list[tuple[tuple[str, ...], Infrastructure]]:
