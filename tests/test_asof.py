@@ -89,7 +89,18 @@ def document(id: str, year: int) -> dict[str, Any]:
 @settings(max_examples=60, deadline=None)
 @given(st.sampled_from(sorted(PROFILES)), st.data())
 def test_a_dated_record_is_shown_exactly_when_it_had_begun(id: str, data: st.DataObject) -> None:
-    year = data.draw(st.integers(FIRST[id], RELEASE.date.year), label="year")
+    check_year(id, data.draw(st.integers(FIRST[id], RELEASE.date.year), label="year"))
+
+
+@pytest.mark.parametrize("id", sorted(PROFILES))
+def test_every_year_from_independence_to_the_release(id: str) -> None:
+    for year in range(FIRST[id], RELEASE.date.year + 1):
+        check_year(id, year)
+
+
+def check_year(id: str, year: int) -> None:
+    """Every dated record of a profile is in ``show``'s JSON at ``year`` exactly when it had
+    begun by 31 December, and an end is shown only once it had come."""
     end = dt.date(year, 12, 31)
     seen = document(id, year)
     listed = shown(seen)
