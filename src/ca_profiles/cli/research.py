@@ -103,8 +103,9 @@ def diff(
     data_dir: DataDirOption = None,
     as_of: AsOfOption = None,
 ) -> None:
-    """What changed between two data releases: figures, dated attributes, memberships and heads
-    of state; with --as-of, in what both say of the end of that year."""
+    """What changed between two data releases: figures, dated attributes, memberships, heads of
+    state and the statuses of pipelines and projects; with --as-of, in what both say of the end
+    of that year."""
     from ca_profiles.diff import diff_releases
 
     emit(diff_releases(old, new, data_dir, as_of), output_format(fmt, json))
