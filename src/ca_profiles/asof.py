@@ -1,5 +1,5 @@
-"""The world as it stood at a date: one rule for "in force at date D", and the cut of a profile
-that keeps nothing later.
+"""The world as it stood at a date (docs/architecture.md, "Time"): one rule for "in force at
+date D", and the cut of a profile that keeps nothing later.
 
 Every dated thing of the data — a membership span, a tenure, a dated attribute (capital,
 official name, each succession rule), a reset, a status of an infrastructure record — has a
