@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from ca_profiles.asof import records
 from ca_profiles.catalog import Catalog, validate
 from ca_profiles.model import Figure, Profile, walk
 
@@ -88,7 +89,8 @@ def test_every_alias_resolves_to_its_country(id: str, name: str) -> None:
 @pytest.mark.parametrize("id", BUNDLED)
 def test_names_and_codes_resolve(id: str) -> None:
     p: Profile = PROFILES[id]
-    for name in (p.id, p.name, p.official_name, p.iso2, p.iso3, p.name.upper(), p.iso3.lower()):
+    official = [str(record.value) for record in records(p.official_name)]
+    for name in (p.id, p.name, *official, p.iso2, p.iso3, p.name.upper(), p.iso3.lower()):
         assert CATALOG.resolve(name) == id
 
 

@@ -214,3 +214,33 @@ def test_fixture_releases_are_valid(runner: CliRunner) -> None:
     for release in (OLD, NEW):
         result = runner.invoke(app, ["validate", str(release)])
         assert result.exit_code == 0, result.output
+
+
+def test_diff_compares_infrastructure_statuses_and_reads_both_releases_at_a_date(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(OLD, old)
+    shutil.copytree(NEW, new)
+    record = (
+        "infrastructure:\n"
+        "  - id: big-pipe\n    name: Big Pipe\n    kind: gas_pipeline\n    route: [arcadia, china]\n"
+        "    source: test-survey\n    status:\n"
+        "      - {value: planned, since: 2015, source: test-survey}\n"
+    )
+    (old / "infrastructure.yaml").write_text(record)
+    (new / "infrastructure.yaml").write_text(
+        record.replace("since: 2015, source", "since: 2015, until: 2020, source")
+        + "      - {value: operating, since: 2020, source: test-survey}\n"
+    )
+    result = runner.invoke(app, ["diff", str(old), str(new), "--json"])
+    changes = [r for r in json.loads(result.stdout) if r["what"] == "status"]
+    assert [
+        (r["change"], r["country"], r["item"], r["since"], r["field"], r["old"], r["new"]) for r in changes
+    ] == [
+        ("changed", "arcadia, china", "big-pipe", "2015", "until", None, "2020"),
+        ("added", "arcadia, china", "big-pipe", "2020", None, None, "operating"),
+    ]
+    # At the end of 2018 both releases said the same of the pipe: planned, no end known yet.
+    then = runner.invoke(app, ["diff", str(old), str(new), "--as-of", "2018", "--json"])
+    assert [r for r in json.loads(then.stdout) if r["what"] == "status"] == []

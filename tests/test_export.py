@@ -20,7 +20,18 @@ from ca_profiles.errors import ExitStatus
 
 NEW = Path(__file__).parent / "fixtures" / "releases" / "new"
 IDS = ["afghanistan", "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"]
-TABLES = ["countries", "figures", "memberships", "leaders", "indices", "organizations", "sources", "meta"]
+TABLES = [
+    "countries",
+    "figures",
+    "attributes",
+    "memberships",
+    "leaders",
+    "indices",
+    "infrastructure",
+    "organizations",
+    "sources",
+    "meta",
+]
 
 
 def show(runner: CliRunner, country: str, *args: str) -> Any:

@@ -173,7 +173,7 @@ def test_every_name_resolves_to_the_profiles_that_have_it(groups: list[list[str]
             (countries / f"c{number}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True))
         catalog = Catalog.open([Path(folder)])
         known = {
-            profile.id: {normalize(n) for n in (profile.id, profile.name, profile.official_name)}
+            profile.id: {normalize(n) for n in (profile.id, profile.name, str(profile.official_name))}
             | {normalize(n) for n in (profile.iso2, profile.iso3, *profile.aliases)}
             for profile in catalog.profiles()
         }

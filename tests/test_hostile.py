@@ -89,7 +89,7 @@ CASES: dict[str, tuple[bytes, str | re.Pattern[str]]] = {
     ),
     "on as a capital": (
         (HEAD + "capital: on\n").encode(),
-        "6:10: capital: expected str | null, got bool "
+        "6:10: capital: expected str | array | null, got bool "
         "(YAML reads yes/no/on/off/true/false as booleans: quote the text)",
     ),
     "a number past float": (

@@ -253,10 +253,10 @@ def test_get_and_compare_take_index_paths(runner: CliRunner) -> None:
 @pytest.mark.parametrize(
     ("country", "factor", "value", "reading"),
     [
-        ("uzbekistan", "successor", None, "constitutional successor not found (listed under gaps)"),
+        ("uzbekistan", "successor", None, "constitutional successor in force on 2025-12-31 not recorded"),
         ("afghanistan", "successor", "no", "no constitutional successor"),
         ("turkmenistan", "term_limit", "no", "no term limit"),
-        ("tajikistan", "term_limit", "no", "2-term limit waived for the incumbent (2016)"),
+        ("tajikistan", "term_limit", "no", "2-term limit waived for the incumbent (2016-05-22)"),
         ("kazakhstan", "term_limit", "yes", "limit of 1 term(s)"),
     ],
 )

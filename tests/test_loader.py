@@ -46,7 +46,7 @@ def test_marks_point_at_values_and_keys() -> None:
         (MINIMAL + "capital: !shout astana\n", "f.yaml:6:10: capital: tag '!shout' is not allowed"),
         (
             MINIMAL + "capital: no\n",
-            "f.yaml:6:10: capital: expected str | null, got bool "
+            "f.yaml:6:10: capital: expected str | array | null, got bool "
             "(YAML reads yes/no/on/off/true/false as booleans: quote the text)",
         ),
         (MINIMAL + "capitol: Astana\n", "f.yaml:6:1: capitol: unknown key 'capitol'; did you mean capital?"),

@@ -260,7 +260,10 @@ def test_api_import_updates_copies_and_keeps_everything_else(
     # Only the series line differs from the bundled profile: comments, order, quoting all kept.
     bundled = (BUNDLED / "countries" / "kazakhstan.yaml").read_text(encoding="utf-8")
     old = "2021: 0.16, 2022: 0.21, 2023: 0.12, 2024: 0.08}"
-    assert bundled.count(old) == 1 and "capital: Astana    # cia-wfb-2026;" in bundled
+    assert (
+        bundled.count(old) == 1
+        and "iso3: KAZ                                      # wb-wdi CSV column iso3c" in bundled
+    )
     written = (target / "countries" / "kazakhstan.yaml").read_text(encoding="utf-8")
     assert written == bundled.replace(old, "2021: 0.16, 2022: 0.21, 2023: 0.5, 2024: 0.25}")
     kyrgyz = (target / "countries" / "kyrgyzstan.yaml").read_text(encoding="utf-8")

@@ -77,6 +77,9 @@ def profile_citations(session: Session, profile: Profile) -> dict[str, list[str]
         for key, where in citations(profile, keys).items()
         if not all(place.startswith("gaps") for place in where)
     }
+    for _, record in session.references(profile):
+        for key, where in citations(record, keys).items():
+            places.setdefault(key, []).extend(f"infrastructure[{record.id}].{at}" for at in where)
     for key, where in comment_citations(session.catalog.files[profile.id], keys).items():
         places.setdefault(key, []).extend(where)
     return dict(sorted(places.items()))

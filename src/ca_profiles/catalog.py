@@ -15,9 +15,20 @@ from typing import TypeVar
 import msgspec
 
 from . import cache, checks
+from .asof import records
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
-from .model import Methodology, Organization, Organizations, Profile, Release, Source, Sources
+from .model import (
+    Infrastructure,
+    InfrastructureFile,
+    Methodology,
+    Organization,
+    Organizations,
+    Profile,
+    Release,
+    Source,
+    Sources,
+)
 
 _FOLD = re.compile(r"[\s\-_'’‘ʻʼ`.,()]+")
 T = TypeVar("T")
@@ -162,7 +173,9 @@ class Catalog:
             return _Names(stamp, names, exc.problems)
         if self.files[path.stem] == path:  # not a profile that a later folder replaces
             self._loaded[path.stem] = profile
-        labels = (profile.name, profile.official_name, profile.iso2, profile.iso3, *profile.aliases)
+        # Every official name the country has had answers to it, not only today's.
+        official = [str(r.value) for r in records(profile.official_name) if r.value is not None]
+        labels = (profile.name, *official, profile.iso2, profile.iso3, *profile.aliases)
         return _Names(stamp, names + [normalize(label) for label in labels], [])
 
     def resolve(self, name: str) -> str:
@@ -212,6 +225,15 @@ class Catalog:
         return merged
 
     @cached_property
+    def infrastructure(self) -> dict[str, Infrastructure]:
+        """Pipelines and large projects by id: later layers add and replace records."""
+        merged: dict[str, Infrastructure] = {}
+        for path in self._shared("infrastructure.yaml"):
+            layer = self._decode(path, InfrastructureFile)
+            merged.update((record.id, record) for record in layer.infrastructure)
+        return merged
+
+    @cached_property
     def methodology(self) -> Methodology:
         """The index rubrics: the last layer's ``methodology.yaml`` replaces those below it."""
         layers = self._shared("methodology.yaml")
@@ -221,7 +243,12 @@ class Catalog:
         return self._decode(path, Methodology)
 
 
-_SHARED = {"sources.yaml": Sources, "organizations.yaml": Organizations, "methodology.yaml": Methodology}
+_SHARED = {
+    "sources.yaml": Sources,
+    "organizations.yaml": Organizations,
+    "methodology.yaml": Methodology,
+    "infrastructure.yaml": InfrastructureFile,
+}
 
 
 def validate(
@@ -267,6 +294,12 @@ def validate(
         if isinstance(record, Organizations)
         for o in record.organizations
     }
+    infrastructure = {
+        r.id
+        for record, _ in decoded.values()
+        if isinstance(record, InfrastructureFile)
+        for r in record.infrastructure
+    }
     effective: dict[str, tuple[Profile, Document]] = {}
     for path, problem in targets:
         if problem is not None:
@@ -280,6 +313,8 @@ def validate(
                 problems += checks.check_organizations(record, doc, source_keys, today)
             elif isinstance(record, Methodology):
                 problems += checks.check_methodology(record, doc, source_keys, org_ids)
+            elif isinstance(record, InfrastructureFile):
+                problems += checks.check_infrastructure(record, doc, source_keys, today)
             continue
         if path.name in _SHARED:
             continue
@@ -289,7 +324,13 @@ def validate(
             problems += exc.problems
             continue
         problems += checks.check_profile(
-            profile, doc, stem=path.stem, sources=source_keys, organizations=org_ids, today=today
+            profile,
+            doc,
+            stem=path.stem,
+            sources=source_keys,
+            organizations=org_ids,
+            infrastructure=infrastructure,
+            today=today,
         )
         effective[profile.id] = (profile, doc)
     problems += checks.check_unique_iso(list(effective.values()))

@@ -14,11 +14,15 @@ from .loader import Document, KeyPath
 from .model import (
     FACTS,
     SOURCE_KEY,
+    Dated,
     Figure,
+    InfrastructureFile,
     Methodology,
     Organizations,
+    Pipeline,
     Profile,
     Sources,
+    Status,
     as_date,
     walk,
 )
@@ -76,6 +80,7 @@ def check_profile(
     stem: str,
     sources: set[str],
     organizations: set[str],
+    infrastructure: set[str] = frozenset(),  # type: ignore[assignment]
     today: dt.date,
 ) -> list[Problem]:
     problems = list(check_records(profile, doc, sources, today))
@@ -83,10 +88,68 @@ def check_profile(
         problems.append(doc.problem(("id",), f"id {profile.id!r} differs from the file name {stem!r}"))
     problems += _check_memberships(profile, doc, organizations)
     problems += _check_leaders(profile, doc)
-    names = {p.name for p in profile.energy.pipelines}
-    for index, name in enumerate(profile.china.pipelines):
-        if name not in names:
-            problems.append(doc.problem(("china", "pipelines", index), _unknown("pipeline", name, names)))
+    problems += _check_dated(profile, doc)
+    problems += _check_references(profile, doc, infrastructure)
+    return problems
+
+
+def _check_references(profile: Profile, doc: Document, infrastructure: set[str]) -> Iterator[Problem]:
+    """Every id a profile names is a record of ``infrastructure.yaml`` (a China pipeline may also
+    name a pipeline the profile describes itself)."""
+    energy, china = profile.energy, profile.china
+    named = {p.name for p in energy.pipelines if isinstance(p, Pipeline)}
+    plants = energy.hydropower.plants if energy.hydropower else []
+    lists: list[tuple[KeyPath, list[Any], set[str]]] = [
+        (("energy", "pipelines"), list(energy.pipelines), set()),
+        (("energy", "hydropower", "plants"), list(plants), set()),
+        (("china", "pipelines"), list(china.pipelines), named),
+        (("china", "projects"), list(china.projects), set()),
+    ]
+    for path, items, also in lists:
+        for index, item in enumerate(items):
+            if isinstance(item, str) and item not in infrastructure and item not in also:
+                known = infrastructure | also
+                yield doc.problem((*path, index), _unknown("infrastructure record", item, known))
+
+
+def _check_dated(record: Any, doc: Document) -> Iterator[Problem]:
+    """Every list of dated records (attributes, statuses) runs forward without overlaps."""
+    for path, value in walk(record):
+        if not isinstance(value, list) or not value or not isinstance(value[0], Dated | Status):
+            continue
+        for index, item in enumerate(value):
+            here = (*path, index)
+            if item.since is not None and item.until is not None:
+                if as_date(item.until, end=True) < as_date(item.since):
+                    yield doc.problem((*here, "until"), "ends before it begins")
+            if index == 0:
+                continue
+            before = value[index - 1]
+            if item.since is None:
+                yield doc.problem(here, "only the first record may leave out `since`")
+            elif before.since is not None and as_date(item.since) < as_date(before.since):
+                yield doc.problem((*here, "since"), "records must be listed in order of their start")
+            elif before.until is None or as_date(item.since) < as_date(before.until):
+                yield doc.problem((*here, "since"), f"overlaps the record at {_where(path)}[{index - 1}]")
+
+
+def _where(path: KeyPath) -> str:
+    return ".".join(str(part) for part in path)
+
+
+def check_infrastructure(
+    file: InfrastructureFile, doc: Document, sources: set[str], today: dt.date
+) -> list[Problem]:
+    """Ids unique, statuses in order and not overlapping, sources known."""
+    problems = list(check_records(file, doc, sources, today))
+    problems += _check_dated(file, doc)
+    seen: set[str] = set()
+    for index, record in enumerate(file.infrastructure):
+        if record.id in seen:
+            problems.append(doc.problem(("infrastructure", index, "id"), f"duplicate id {record.id!r}"))
+        seen.add(record.id)
+        if not record.status:
+            problems.append(doc.problem(("infrastructure", index, "status"), "give at least one status"))
     return problems
 
 

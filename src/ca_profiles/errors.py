@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 from enum import IntEnum, unique
@@ -97,3 +98,12 @@ class AmbiguousName(CaProfilesError):
 
 class UsageError(CaProfilesError):
     """Options that do not fit together or a value out of range."""
+
+
+class NotYetIndependent(UsageError):
+    """A country asked for at a date before its independence: there is no profile to show."""
+
+    def __init__(self, name: str, independence: dt.date, on: dt.date) -> None:
+        self.name, self.independence, self.on = name, independence, on
+        day = f"{independence.day} {independence:%B %Y}"
+        super().__init__(f"{name} became independent on {day}: there is no profile of it on {on.isoformat()}")

@@ -1,6 +1,8 @@
 """The whole data set as tidy tables, written as CSV files, one JSON document or an SQLite database.
 
-Figures are in long form: one row per value, a series giving one row per year. Dates of spans
+Figures are in long form: one row per value, a series giving one row per year. Facts that
+change (capital, official name, succession rules) are a table of their own, one row per dated
+record; ``countries`` gives the value in force at the session's date. Dates of spans, records
 and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``2001-06-15``).
 """
 
@@ -11,13 +13,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from .asof import text_at
 from .bibliography import entry
 from .errors import UnknownName, UsageError
 from .files import replacing
 from .results import Rows
 from .session import Session
 from .textformats import ExportFormat, to_csv, to_json
-from .tidy import figure_rows, leader_rows, membership_rows, when_text
+from .tidy import attribute_rows, figure_rows, leader_rows, membership_rows, when_text
 
 #: Every table: column → SQLite type and constraints. The one definition of the columns, in
 #: every format.
@@ -25,9 +28,10 @@ SCHEMA: dict[str, dict[str, str]] = {
     "countries": {
         "id": "TEXT PRIMARY KEY",
         "name": "TEXT NOT NULL",
-        "official_name": "TEXT NOT NULL",
+        "official_name": "TEXT",
         "iso2": "TEXT NOT NULL",
         "iso3": "TEXT NOT NULL",
+        "independence": "TEXT",
         "capital": "TEXT",
         "aliases": "TEXT",
     },
@@ -41,6 +45,15 @@ SCHEMA: dict[str, dict[str, str]] = {
         "unit": "TEXT NOT NULL",
         "rank": "INTEGER",
         "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
+    },
+    "attributes": {
+        "country": "TEXT NOT NULL REFERENCES countries(id)",
+        "attribute": "TEXT NOT NULL",
+        "value": "TEXT",
+        "since": "TEXT",
+        "until": "TEXT",
+        "source": "TEXT REFERENCES sources(key)",
         "note": "TEXT",
     },
     "memberships": {
@@ -74,6 +87,17 @@ SCHEMA: dict[str, dict[str, str]] = {
         "level": "TEXT NOT NULL",
         "coverage_pct": "REAL NOT NULL",
         "min_coverage_pct": "REAL NOT NULL",
+    },
+    "infrastructure": {
+        "id": "TEXT NOT NULL",
+        "name": "TEXT NOT NULL",
+        "kind": "TEXT NOT NULL",
+        "route": "TEXT NOT NULL",
+        "status": "TEXT NOT NULL",
+        "since": "TEXT NOT NULL",
+        "until": "TEXT",
+        "source": "TEXT NOT NULL REFERENCES sources(key)",
+        "note": "TEXT",
     },
     "organizations": {
         "id": "TEXT PRIMARY KEY",
@@ -109,6 +133,7 @@ _KEYS = {
     "memberships": "PRIMARY KEY (country, org, since)",
     "leaders": "PRIMARY KEY (country, since, name)",
     "indices": 'PRIMARY KEY (country, "index")',
+    "infrastructure": "PRIMARY KEY (id, since)",
 }
 #: For the questions researchers ask: one country's figures, one field across countries, one
 #: source's figures, one organisation's members.
@@ -138,10 +163,11 @@ def _countries(session: Session) -> Iterator[dict[str, Any]]:
         yield {
             "id": p.id,
             "name": p.name,
-            "official_name": p.official_name,
+            "official_name": text_at(p.official_name, session.date),
             "iso2": p.iso2,
             "iso3": p.iso3,
-            "capital": p.capital,
+            "independence": p.independence.date.isoformat() if p.independence else None,
+            "capital": text_at(p.capital, session.date),
             "aliases": p.aliases,
         }
 
@@ -180,6 +206,25 @@ def _indices(session: Session) -> Iterator[dict[str, Any]]:
             }
 
 
+def _statuses(session: Session, id: str) -> Iterator[dict[str, Any]]:
+    """An infrastructure record at the session's date, one row per status of its history."""
+    record = session.record(id)
+    if record is None:
+        return
+    for status in record.status:
+        yield {
+            "id": record.id,
+            "name": record.name,
+            "kind": record.kind,
+            "route": record.route,
+            "status": status.value,
+            "since": when_text(status.since),
+            "until": when_text(status.until),
+            "source": status.source,
+            "note": status.note,
+        }
+
+
 def _sources(session: Session) -> Iterator[dict[str, Any]]:
     for key, source in sorted(session.catalog.sources.items()):
         yield {**entry(key, source), "note": source.note}
@@ -187,7 +232,13 @@ def _sources(session: Session) -> Iterator[dict[str, Any]]:
 
 _ROWS: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = {
     "countries": _countries,
-    "figures": lambda session: (row for p in session.profiles() for row in figure_rows(p)),
+    "figures": lambda session: (
+        row for p in session.profiles() for row in figure_rows(p, session.references(p))
+    ),
+    "infrastructure": lambda session: (
+        row for record in sorted(session.catalog.infrastructure) for row in _statuses(session, record)
+    ),
+    "attributes": lambda session: (row for p in session.profiles() for row in attribute_rows(p)),
     "memberships": lambda session: (row for p in session.profiles() for row in membership_rows(p)),
     "leaders": lambda session: (row for p in session.profiles() for row in leader_rows(p)),
     "indices": _indices,

@@ -13,8 +13,21 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from .asof import began, dated, running
 from .figures import field_value, pick
-from .model import FIELDS, Factor, FieldInfo, IndexRubric, Leader, Methodology, Profile, When, as_date
+from .model import (
+    FIELDS,
+    Dated,
+    Factor,
+    FieldInfo,
+    IndexRubric,
+    Leader,
+    Methodology,
+    Profile,
+    Reset,
+    When,
+    as_date,
+)
 
 #: How the indices appear as fields (``rank indices.succession_risk``), in the field catalogue.
 INDEX_FIELDS: dict[str, FieldInfo] = {
@@ -38,6 +51,8 @@ class Fact:
     value: float | str | None
     reading: str
     sources: list[str] = field(default_factory=list)
+    #: The dated records read (a rule in force then, a reset), named for ``explain``.
+    records: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -90,7 +105,7 @@ def _leader_age(profile: Profile, factor: Factor, ctx: Context) -> Fact:
     if leader.born is None:
         return _missing(f"{leader.name}: year of birth not recorded")
     age = _age(leader.born, ctx.date)
-    return Fact(age, f"{leader.name}, {age} (born {leader.born})", [leader.source])
+    return Fact(age, f"{leader.name}, {age} (born {leader.born})", [leader.source], [_tenure(leader)])
 
 
 def _leader_tenure(profile: Profile, factor: Factor, ctx: Context) -> Fact:
@@ -99,49 +114,88 @@ def _leader_tenure(profile: Profile, factor: Factor, ctx: Context) -> Fact:
         return _missing("no head of state in office recorded")
     since = _in_power_since(profile, leader)
     years = round((ctx.date - since).days / 365.25, 1)
-    return Fact(years, f"{leader.name}, in power since {since.isoformat()}", [leader.source])
+    reading = f"{leader.name}, in power since {since.isoformat()}"
+    return Fact(years, reading, [leader.source], [_tenure(leader)])
 
 
-def _unwritten_rule(profile: Profile, key: str, what: str) -> Fact | None:
-    """The fact for a succession rule the profile does not state, None where it does.
+def _tenure(leader: Leader) -> str:
+    return f"succession.leaders: {leader.name}, {leader.title} (since {leader.since}, {leader.source})"
 
-    No rules at all, or a rule listed under ``gaps:``, is unknown (a missing fact); a rule left
-    out of recorded rules means there is none.
+
+def _record(path: str, record: Dated) -> str:
+    """Which dated record a factor read, as ``explain`` names it."""
+    span = f"since {record.since}" if record.since is not None else "in force before the sources' dates"
+    if record.until is not None:
+        span += f" until {record.until}"
+    cited = f", {record.source}" if record.source else ""
+    return f"{path} = {record.value if record.value is not None else 'none'} ({span}{cited})"
+
+
+def _rule(profile: Profile, key: str, what: str, ctx: Context) -> Fact | Dated:
+    """The succession rule ``key`` in force at the context's date, or the fact of its absence.
+
+    No rules at all, no record covering the date, or a rule listed under ``gaps:`` is unknown
+    (a missing fact); a record whose value is none, or an undated rule left out of recorded
+    rules, means there is none.
     """
     rules = profile.succession.rules
     if rules is None:
         return _missing("no succession rules recorded")
-    if getattr(rules, key) is not None:
-        return None
-    if _gap(profile, f"succession.rules.{key}"):
+    value = getattr(rules, key)
+    path = f"succession.rules.{key}"
+    record = dated(value, ctx.date, rules.source)
+    if record is None and isinstance(value, list):
+        return _missing(f"{what} in force on {ctx.date.isoformat()} not recorded")
+    if record is not None and record.value is not None:
+        return record
+    if record is not None and record.since is not None:  # a dated record saying there is none
+        return Fact("no", f"no {what}", [record.source], [_record(path, record)])
+    if _gap(profile, path):
         return _missing(f"{what} not found (listed under gaps)")
-    return Fact("no", f"no {what}", [rules.source] if rules.source else [])
+    source = record.source if record is not None and record.source else rules.source
+    return Fact("no", f"no {what}", [source] if source else [])
+
+
+def _resets(profile: Profile, ctx: Context) -> list[Reset]:
+    rules = profile.succession.rules
+    return [reset for reset in rules.resets if began(reset.since, ctx.date)] if rules else []
 
 
 def _binding_term_limit(profile: Profile, factor: Factor, ctx: Context) -> Fact:
-    unwritten = _unwritten_rule(profile, "term_limit", "term limit")
-    if unwritten is not None:
-        return unwritten
-    rules = profile.succession.rules
-    assert rules is not None  # else the rule would be unwritten
-    sources = [rules.source] if rules.source else []
+    rule = _rule(profile, "term_limit", "term limit", ctx)
+    if isinstance(rule, Fact):
+        return rule
     leader = head_of_state(profile)
-    since = _in_power_since(profile, leader).year if leader else ctx.date.year
-    waived = [reset for reset in rules.resets if reset.kind == "lifted" and reset.year >= since]
+    since = _in_power_since(profile, leader) if leader else ctx.date
+    waived = [
+        reset
+        for reset in _resets(profile, ctx)
+        if reset.value == "lifted"
+        and (
+            reset.incumbent == leader.name
+            if reset.incumbent and leader
+            else as_date(reset.since).year >= since.year
+        )
+    ]
+    read = [_record("succession.rules.term_limit", rule)]
     if waived:
-        years = ", ".join(str(reset.year) for reset in waived)
-        reading = f"{rules.term_limit}-term limit waived for the incumbent ({years})"
-        return Fact("no", reading, sources + [reset.source for reset in waived])
-    return Fact("yes", f"limit of {rules.term_limit} term(s)", sources)
+        years = ", ".join(str(reset.since) for reset in waived)
+        reading = f"{rule.value}-term limit waived for the incumbent ({years})"
+        read += [_reset_record(reset) for reset in waived]
+        return Fact("no", reading, [rule.source, *(reset.source for reset in waived)], read)
+    return Fact("yes", f"limit of {rule.value} term(s)", [rule.source], read)
+
+
+def _reset_record(reset: Reset) -> str:
+    whom = f" for {reset.incumbent}" if reset.incumbent else ""
+    return f"succession.rules.resets: {reset.value}{whom} (since {reset.since}, {reset.source})"
 
 
 def _constitutional_successor(profile: Profile, factor: Factor, ctx: Context) -> Fact:
-    unwritten = _unwritten_rule(profile, "successor", "constitutional successor")
-    if unwritten is not None:
-        return unwritten
-    rules = profile.succession.rules
-    assert rules is not None and rules.successor is not None  # else the rule would be unwritten
-    return Fact("yes", rules.successor, [rules.source] if rules.source else [])
+    rule = _rule(profile, "successor", "constitutional successor", ctx)
+    if isinstance(rule, Fact):
+        return rule
+    return Fact("yes", str(rule.value), [rule.source], [_record("succession.rules.successor", rule)])
 
 
 def _irregular_exits(profile: Profile, factor: Factor, ctx: Context) -> Fact:
@@ -154,12 +208,13 @@ def _irregular_exits(profile: Profile, factor: Factor, ctx: Context) -> Fact:
 
 
 def _term_limit_resets(profile: Profile, factor: Factor, ctx: Context) -> Fact:
-    rules = profile.succession.rules
-    if rules is None:
+    if profile.succession.rules is None:
         return _missing("no succession rules recorded")
-    resets = [reset for reset in rules.resets if reset.kind != "other"]
-    listed = ", ".join(f"{reset.year} {reset.kind}" for reset in resets)
-    return Fact(len(resets), listed or "none", [reset.source for reset in resets])
+    resets = [reset for reset in _resets(profile, ctx) if reset.value != "other"]
+    listed = ", ".join(f"{as_date(reset.since).year} {reset.value}" for reset in resets)
+    return Fact(
+        len(resets), listed or "none", [reset.source for reset in resets], [_reset_record(r) for r in resets]
+    )
 
 
 def _risk_factors(profile: Profile, factor: Factor, ctx: Context) -> Fact:
@@ -197,11 +252,12 @@ def _migrants_share(profile: Profile, factor: Factor, ctx: Context) -> Fact:
 
 
 def _membership(profile: Profile, factor: Factor, ctx: Context) -> Fact:
-    spans = [span for span in profile.memberships if span.org in factor.orgs and span.until is None]
+    spans = [span for span in profile.memberships if span.org in factor.orgs and running(span, ctx.date)]
     if not spans:
         return Fact("none", "not a member or observer of " + ", ".join(factor.orgs))
     best = max(spans, key=lambda span: factor.scores.get(span.status, 0.0))
-    return Fact(best.status, f"{best.org} {best.status} since {best.since}", [best.source])
+    record = f"memberships: {best.org} {best.status} (since {best.since}, {best.source})"
+    return Fact(best.status, f"{best.org} {best.status} since {best.since}", [best.source], [record])
 
 
 _FACTS: dict[str, Callable[[Profile, Factor, Context], Fact]] = {
@@ -242,6 +298,8 @@ class Component:
     value: float | str | None
     reading: str
     sources: list[str]
+    #: The dated records the fact was read from (the rule in force then, a reset, a span).
+    records: list[str]
     #: "read", or what was done with a missing fact: "excluded" or "assumed".
     treatment: str
     score: float | None
@@ -306,6 +364,7 @@ def compute(profile: Profile, name: str, rubric: IndexRubric, ctx: Context) -> I
             value=fact.value,
             reading=fact.reading,
             sources=fact.sources,
+            records=fact.records,
             treatment=how,
             score=None if score is None else round(score, 4),
             weight=factor.weight,

@@ -112,6 +112,27 @@ class Record(msgspec.Struct, forbid_unknown_fields=True, kw_only=True):
     """Base of every record: unknown keys are errors, fields are passed by name."""
 
 
+class Dated(Record, kw_only=True):
+    """One value of a fact that changes (a capital, a term limit), with the dates it held.
+
+    The same shape as a membership span. ``since`` left out: in force from before the earliest
+    date the sources give (a gap says so). ``value`` left out: the fact is explicitly absent
+    then (no term limit), which is not the same as no record (not known).
+    """
+
+    value: str | int | None = None
+    since: When | None = None
+    until: When | None = None
+    source: str
+    note: str | None = None
+
+
+#: A fact that changes: one undated value (in force whenever the profile is read), or the list
+#: of its dated records.
+DatedText = str | list[Dated]
+DatedNumber = int | list[Dated]
+
+
 class Figure(Record, kw_only=True):
     """A number with its unit, the year it describes and its source.
 
@@ -176,10 +197,51 @@ class Pipeline(Record, kw_only=True):
     note: str | None = None
 
 
+InfrastructureKind = Literal[
+    "gas_pipeline", "oil_pipeline", "hydropower", "rail", "dry_port", "power", "other"
+]
+
+
+class Status(Record, kw_only=True):
+    """One span of an infrastructure record's status: planned, under construction, operating…"""
+
+    value: ProjectStatus
+    since: When
+    until: When | None = None
+    source: str
+    note: str | None = None
+
+
+class Infrastructure(Record, kw_only=True):
+    """A pipeline or large project, defined once in ``infrastructure.yaml`` and referred to by id
+    from every profile it crosses. Its status is a dated history; it exists from its first."""
+
+    id: str
+    name: str
+    kind: InfrastructureKind
+    #: The countries it crosses or serves, in order, as lower-case ids (``china`` included).
+    route: list[str]
+    #: Places along the route, as the sources name them.
+    places: list[str] = []
+    capacity: Figures | None = None
+    length: Figures | None = None
+    river: str | None = None
+    status: list[Status]
+    source: str
+    note: str | None = None
+
+
+class InfrastructureFile(Record, kw_only=True):
+    """The file ``infrastructure.yaml``."""
+
+    infrastructure: list[Infrastructure]
+
+
 class Hydropower(Record, kw_only=True):
     installed_capacity: Figures | None = None
     potential: Figures | None = None
-    plants: list[Plant] = []
+    #: Plants of the profile's own, or ids of ``infrastructure.yaml`` records.
+    plants: list[str | Plant] = []
 
 
 class Energy(Record, kw_only=True):
@@ -195,7 +257,8 @@ class Energy(Record, kw_only=True):
     electricity_generation: Figures | None = None
     hydro_share: Figures | None = None
     hydropower: Hydropower | None = None
-    pipelines: list[Pipeline] = []
+    #: Ids of ``infrastructure.yaml`` records, or pipelines described in the profile itself.
+    pipelines: list[str | Pipeline] = []
     note: str | None = None
 
 
@@ -232,23 +295,29 @@ ResetKind = Literal["reset", "lifted", "extended", "other"]
 
 
 class Reset(Record, kw_only=True):
-    """A constitutional change to the presidential term in an incumbent's favour.
+    """A constitutional change to the presidential term in an incumbent's favour, dated like
+    every changing fact.
 
-    ``reset``: the count of terms restarted, or eligibility for another term restored;
-    ``lifted``: the limit removed or waived for the incumbent; ``extended``: a mandate
+    ``value`` — ``reset``: the count of terms restarted, or eligibility for another term
+    restored; ``lifted``: the limit removed or waived for the incumbent; ``extended``: a mandate
     lengthened or prolonged without an election; ``other``: a rule bent for a candidate.
+    ``incumbent`` names the head of state it was made for, where the sources name one.
     """
 
-    year: int
-    kind: ResetKind
+    value: ResetKind
+    since: When
+    until: When | None = None
+    incumbent: str | None = None
     source: str
     note: str | None = None
 
 
 class Rules(Record, kw_only=True):
-    term_years: int | None = None
-    term_limit: int | None = None
-    successor: str | None = None
+    """The constitutional rules of presidential succession; each may change over time."""
+
+    term_years: DatedNumber | None = None
+    term_limit: DatedNumber | None = None
+    successor: DatedText | None = None
     resets: list[Reset] = []
     source: str | None = None
     note: str | None = None
@@ -301,8 +370,18 @@ class China(Record, kw_only=True):
     china_share_of_exports: Figures | None = None
     china_share_of_imports: Figures | None = None
     debt_to_china: Figures | None = None
+    #: Ids of ``infrastructure.yaml`` records (or, in older files, names of energy.pipelines).
     pipelines: list[str] = []
-    projects: list[Project] = []
+    #: Ids of ``infrastructure.yaml`` records, or projects described in the profile itself.
+    projects: list[str | Project] = []
+    note: str | None = None
+
+
+class Independence(Record, kw_only=True):
+    """The date the state became independent: before it there is no profile to show."""
+
+    date: dt.date
+    source: str
     note: str | None = None
 
 
@@ -318,11 +397,12 @@ class Profile(Record, kw_only=True):
 
     id: str
     name: str
-    official_name: str
+    official_name: DatedText
     iso2: str
     iso3: str
     aliases: list[str] = []
-    capital: str | None = None
+    independence: Independence | None = None
+    capital: DatedText | None = None
     population: Figures | None = None
     area: Figures | None = None
     gdp: Figures | None = None

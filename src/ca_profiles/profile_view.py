@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
+from .asof import dated, in_force, opened, running, text_at
 from .errors import UnknownName
 from .figures import field_value
 from .indices import INSUFFICIENT, IndexResult, head_of_state
@@ -12,11 +14,13 @@ from .model import (
     FIELDS,
     IDENTITY_FIGURES,
     Figures,
+    Infrastructure,
     Leader,
     Pipeline,
     Plant,
     Profile,
     Project,
+    When,
     figures_of,
     unit_label,
 )
@@ -54,8 +58,10 @@ def show(session: Session, name: str, sections: list[str] | None = None, full: b
     if wanted:
         keys = list(dict.fromkeys(k for s in wanted for k in (IDENTITY_KEYS if s == "identity" else (s,))))
         keys = list(dict.fromkeys(["id", "name", *keys]))
+        if {"energy", "china"} & set(wanted):
+            keys.append("infrastructure")
     else:
-        keys = [*(f for f in profile.__struct_fields__), "indices"]
+        keys = [*(f for f in profile.__struct_fields__), "indices", "infrastructure"]
     if wanted or full:
         parts = [_build(session, profile, indices, key) for key in wanted or SECTIONS]
     else:
@@ -69,6 +75,7 @@ def show(session: Session, name: str, sections: list[str] | None = None, full: b
         [part for part in parts if part.blocks],
         meta=session.meta(),
         flat=lambda: _figures(session, profile, wanted),
+        infrastructure=[record for _, record in session.references(profile)],
     )
 
 
@@ -95,9 +102,12 @@ BRIEF_FIGURES = {
 def _brief(session: Session, profile: Profile, indices: dict[str, IndexResult]) -> list[Section]:
     """One screen: who and where, the scores, headline figures each with year and source."""
     leader = head_of_state(profile)
-    facts = [Fact("Official name", profile.official_name)]
-    if profile.capital:
-        facts.append(Fact("Capital", profile.capital))
+    facts = [
+        Fact("Official name", text_at(profile.official_name, session.date) or "not recorded for this date")
+    ]
+    capital = text_at(profile.capital, session.date)
+    if capital:
+        facts.append(Fact("Capital", capital))
     if leader:
         facts.append(Fact("Head of state", f"{leader_name(leader)}, {leader.title}, since {leader.since}"))
     identity = FigureTable(_picked(session, profile, IDENTITY_FIGURES), brief=True)
@@ -107,8 +117,8 @@ def _brief(session: Session, profile: Profile, indices: dict[str, IndexResult]) 
     ]
     for key, paths in BRIEF_FIGURES.items():
         blocks: list[Block] = [FigureTable(_picked(session, profile, paths), brief=True)]
-        if key == "china" and profile.china.pipelines:
-            blocks.append(Facts([Fact("Pipelines to China", ", ".join(profile.china.pipelines))]))
+        if key == "china":
+            blocks.append(_pipelines_to_china(session, profile))
         parts.append(Section(key, key.title(), [b for b in blocks if _filled(b)]))
         if key == "energy":
             parts.append(Section("memberships", "Memberships", [_standing(session, profile)]))
@@ -136,7 +146,7 @@ def _standing(session: Session, profile: Profile) -> Facts:
     by_status: dict[str, list[str]] = {}
     organizations = session.catalog.organizations
     for span in sorted(profile.memberships, key=lambda s: (s.org, str(s.since))):
-        if span.until is None:
+        if running(span, session.date):
             org = organizations.get(span.org)
             short = org.abbreviations[0] if org and org.abbreviations else span.org.upper()
             by_status.setdefault(span.status, []).append(f"{short} {str(span.since)[:4]}")
@@ -153,7 +163,11 @@ def _section(name: str) -> str:
 
 def _figures(session: Session, profile: Profile, sections: list[str]) -> Rows:
     """A profile's figures in tidy long form (one row per value), as ``export`` writes them."""
-    rows = [row for row in figure_rows(profile) if not sections or row["section"] in sections]
+    rows = [
+        row
+        for row in figure_rows(profile, session.references(profile))
+        if not sections or row["section"] in sections
+    ]
     columns = list(rows[0]) if rows else ["country", "section", "field", "year", "value", "unit", "source"]
     cited = sorted({row["source"] for row in rows})
     return Rows("figures", f"{profile.name}: figures", columns, rows, session.meta(), sources=cited)
@@ -162,14 +176,14 @@ def _figures(session: Session, profile: Profile, sections: list[str]) -> Rows:
 def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], key: str) -> Section:
     blocks: list[Block]
     if key == "identity":
-        return Section(key, profile.name, _identity(session, profile))
+        return Section(key, profile.name, [block for block in _identity(session, profile) if _filled(block)])
     if key in ("energy", "migration", "china"):
-        blocks = [_figure_table(session, profile, key), *_extras(profile, key)]
+        blocks = [_figure_table(session, profile, key), *_extras(session, profile, key)]
     elif key == "memberships":
         spans = sorted(profile.memberships, key=lambda s: (s.org, str(s.since)))
         blocks = [[SpanRow(s.org, _words(s.status), s.since, s.until, s.source) for s in spans]]
     elif key == "succession":
-        blocks = [[_leader(leader) for leader in profile.succession.leaders], _rules(profile)]
+        blocks = [[_leader(leader) for leader in profile.succession.leaders], _rules(session, profile)]
     elif key == "indices":
         blocks = [Facts([_index_fact(result) for result in indices.values()])]
     else:
@@ -191,12 +205,16 @@ def _words(key: str) -> str:
 
 
 def _identity(session: Session, profile: Profile) -> list[Block]:
+    official = text_at(profile.official_name, session.date)
     facts = [
-        Fact("Official name", profile.official_name),
+        Fact("Official name", official or "not recorded for this date"),
         Fact("ISO 3166", f"{profile.iso2} / {profile.iso3}"),
     ]
-    if profile.capital:
-        facts.append(Fact("Capital", profile.capital))
+    if profile.independence:
+        facts.append(Fact("Independence", profile.independence.date.isoformat()))
+    capital = text_at(profile.capital, session.date)
+    if capital:
+        facts.append(Fact("Capital", capital))
     if profile.aliases:
         facts.append(Fact("Also", ", ".join(profile.aliases)))
     table = FigureTable([row for path in IDENTITY_FIGURES for row in figure_lines(session, profile, path)])
@@ -235,33 +253,65 @@ def _figure_table(session: Session, profile: Profile, section: str) -> FigureTab
     return FigureTable([row for path in paths for row in figure_lines(session, profile, path)])
 
 
-def _extras(profile: Profile, section: str) -> list[Block]:
-    """What a figure section holds besides figures: plants, pipelines, projects, its note."""
+def _extras(session: Session, profile: Profile, section: str) -> list[Block]:
+    """What a figure section holds besides figures: plants, pipelines, projects, its note.
+
+    Pipelines and projects named by id are the records of ``infrastructure.yaml`` at the
+    session's date, so that the energy and China sections tell the same story.
+    """
     if section == "energy":
         energy = profile.energy
         plants = energy.hydropower.plants if energy.hydropower else []
         return [
-            ProjectTable("Hydropower plants", [_project(plant) for plant in plants]),
-            ProjectTable("Pipelines", [_project(pipeline) for pipeline in energy.pipelines]),
+            ProjectTable("Hydropower plants", _projects(session, plants)),
+            ProjectTable("Pipelines", _projects(session, energy.pipelines)),
             Note(energy.note or ""),
         ]
     if section == "china":
         china = profile.china
-        pipelines = [Fact("Pipelines to China", ", ".join(china.pipelines))] if china.pipelines else []
         return [
-            Facts(pipelines),
-            ProjectTable("Projects", [_project(project) for project in china.projects]),
+            _pipelines_to_china(session, profile),
+            ProjectTable("Projects", _projects(session, china.projects)),
             Note(china.note or ""),
         ]
     return [Note(profile.migration.note or "")]
 
 
-def _project(item: Plant | Pipeline | Project) -> ProjectRow:
-    year = item.year if isinstance(item, Project) else item.commissioned
+def _pipelines_to_china(session: Session, profile: Profile) -> Facts:
+    """The pipelines to China that existed at the session's date, by name."""
+    names = [name for name in (_named(session, item) for item in profile.china.pipelines) if name]
+    return Facts([Fact("Pipelines to China", ", ".join(names))] if names else [])
+
+
+def _named(session: Session, item: str) -> str | None:
+    record = session.record(item)
+    if record is not None:
+        return record.name
+    return None if item in session.catalog.infrastructure else item
+
+
+def _projects(session: Session, items: Sequence[str | Plant | Pipeline | Project]) -> list[ProjectRow]:
+    rows = []
+    for item in items:
+        found = session.record(item) if isinstance(item, str) else item
+        if found is not None:
+            rows.append(_project(found, session.date))
+    return rows
+
+
+def _project(item: Plant | Pipeline | Project | Infrastructure, on: dt.date) -> ProjectRow:
+    if isinstance(item, Infrastructure):
+        status = in_force(item.status, on)
+        operating = [s.since for s in item.status if s.value == "operating"]
+        year: When | None = operating[0] if operating else opened(item)
+        state: str | None = status.value if status else None
+    else:
+        year = item.year if isinstance(item, Project) else item.commissioned
+        state = item.status
     capacity = _first(item.capacity)
     return ProjectRow(
         item.name,
-        _words(item.status) if item.status else None,
+        _words(state) if state else None,
         year,
         capacity[0] if capacity else None,
         capacity[1] if capacity else None,
@@ -295,19 +345,24 @@ def _leader(leader: Leader) -> LeaderRow:
     return LeaderRow(leader_name(leader), leader.title, leader.since, leader.until, how)
 
 
-def _rules(profile: Profile) -> Facts:
+def _rules(session: Session, profile: Profile) -> Facts:
+    """The succession rules in force at the session's date, each with the date it took effect."""
     succession = profile.succession
     rules = succession.rules
     facts: list[Fact] = []
     if rules is not None:
-        if rules.term_years:
-            facts.append(Fact("Term", f"{rules.term_years} years"))
-        if rules.term_limit:
-            facts.append(Fact("Term limit", f"{rules.term_limit} term(s)"))
-        if rules.successor:
-            facts.append(Fact("Successor", rules.successor))
+        for label, key, unit in (("Term", "term_years", " years"), ("Term limit", "term_limit", " term(s)")):
+            record = dated(getattr(rules, key), session.date)
+            if record is not None:
+                text = f"{record.value}{unit}" if record.value is not None else "none"
+                facts.append(Fact(label, text + _since(record.since)))
+        successor = dated(rules.successor, session.date)
+        if successor is not None and successor.value is not None:
+            facts.append(Fact("Successor", f"{successor.value}{_since(successor.since)}"))
         for reset in rules.resets:
-            facts.append(Fact("Reset", f"{reset.year} ({reset.kind}): {reset.note or ''}".rstrip(": ")))
+            whom = f" for {reset.incumbent}" if reset.incumbent else ""
+            text = f"{reset.since} ({reset.value}{whom}): {reset.note or ''}"
+            facts.append(Fact("Reset", text.rstrip(": ")))
     election = succession.next_election
     if election is not None:
         when = election.date or election.year
@@ -315,6 +370,10 @@ def _rules(profile: Profile) -> Facts:
     for factor in succession.risk_factors:
         facts.append(Fact(_words(factor.factor), f"{factor.value} ({factor.source})"))
     return Facts(facts)
+
+
+def _since(since: When | None) -> str:
+    return f" (since {since})" if since is not None else ""
 
 
 def score_text(result: IndexResult) -> str:

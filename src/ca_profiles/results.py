@@ -16,7 +16,7 @@ import msgspec
 
 from .figures import Newer
 from .indices import IndexResult
-from .model import Figures, Profile, When
+from .model import Figures, Infrastructure, Profile, When
 
 _PARTS = ("unit", "year", "source")
 
@@ -239,10 +239,13 @@ class ProfileView(Report):
     #: The top-level keys of the machine document (``--section`` narrows them).
     keys: list[str]
     sections: list[Section]
+    #: The infrastructure records the profile names, as they stood at the view's date.
+    infrastructure: list[Infrastructure] = field(default_factory=list)
 
     def document(self) -> dict[str, Any]:
         data: dict[str, Any] = msgspec.to_builtins(self.profile)
         data["indices"] = {key: result.to_dict() for key, result in self.indices.items()}
+        data["infrastructure"] = msgspec.to_builtins(self.infrastructure)
         return {key: data[key] for key in self.keys}
 
 

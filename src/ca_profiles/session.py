@@ -7,12 +7,12 @@ import difflib
 from typing import Any
 
 from . import __version__
-from .asof import as_of
+from .asof import as_of, drop_unopened, record_at
 from .catalog import Catalog
-from .errors import InvalidData, UnknownName, UsageError
+from .errors import InvalidData, NotYetIndependent, UnknownName, UsageError
 from .figures import Pick, field_value, pick
 from .indices import Context, IndexResult, compute, compute_all
-from .model import FIELDS, Profile
+from .model import FIELDS, Infrastructure, Profile
 
 #: How a view chooses the one figure of a field it shows (``figures.pick``), as ``meta`` says it.
 FIGURE_RULE = "newest year, then the source preference of sources.yaml"
@@ -56,16 +56,52 @@ class Session:
             raise UsageError("the data name no release date: give the date to read them at")
 
     def profile(self, name: str) -> Profile:
-        return self._at(self.catalog.lookup(name))
+        """One country at the session's date; an error if it was not yet independent then."""
+        profile = self.catalog.lookup(name)
+        if not self.existed(profile):
+            assert profile.independence is not None  # else it would have existed
+            raise NotYetIndependent(profile.name, profile.independence.date, self.date)
+        return self._at(profile)
 
     def profiles(self, names: list[str] | None = None) -> list[Profile]:
-        """The named countries, or every readable one; each seen at the session's date."""
+        """The named countries, or every one readable and independent at the session's date."""
         if names:
             return [self.profile(id) for id in dict.fromkeys(self.catalog.resolve(n) for n in names)]
-        return [self._at(profile) for profile in self.catalog.profiles()]
+        return [self._at(profile) for profile in self.catalog.profiles() if self.existed(profile)]
+
+    def existed(self, profile: Profile) -> bool:
+        """Whether the state was independent at the session's date (unknown counts as yes)."""
+        return profile.independence is None or profile.independence.date <= self.date
 
     def _at(self, profile: Profile) -> Profile:
-        return as_of(profile, self.as_of) if self.as_of else profile
+        # At the release's date every record has begun (validate refuses future dates), so
+        # only a past date has anything to cut.
+        if not self.as_of:
+            return profile
+        seen = as_of(profile, self.as_of)
+        return drop_unopened(seen, lambda id: id not in self.catalog.infrastructure or bool(self.record(id)))
+
+    def references(self, profile: Profile) -> list[tuple[tuple[str, ...], Infrastructure]]:
+        """Each infrastructure record a profile names, once, with the list that first names it."""
+        energy, china = profile.energy, profile.china
+        lists: list[tuple[tuple[str, ...], list[Any]]] = [
+            (("energy", "pipelines"), list(energy.pipelines)),
+            (("energy", "hydropower", "plants"), list(energy.hydropower.plants if energy.hydropower else [])),
+            (("china", "pipelines"), list(china.pipelines)),
+            (("china", "projects"), list(china.projects)),
+        ]
+        found: dict[str, tuple[tuple[str, ...], Infrastructure]] = {}
+        for path, items in lists:
+            for item in items:
+                if isinstance(item, str) and item not in found and (record := self.record(item)):
+                    found[item] = (path, record)
+        return list(found.values())
+
+    def record(self, id: str) -> Infrastructure | None:
+        """A pipeline or project of ``infrastructure.yaml`` at the session's date; None if it did
+        not exist yet (or is unknown)."""
+        record = self.catalog.infrastructure.get(id)
+        return None if record is None else record_at(record, self.date, cut=self.as_of is not None)
 
     def pick(self, profile: Profile, path: str) -> Pick | None:
         """The figure of a field that every view shows (see ``figures.pick`` for the rule)."""

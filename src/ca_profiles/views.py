@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from typing import Any
 
+from .asof import running, text_at
 from .catalog import Catalog, normalize
 from .errors import UnknownName, UsageError
 from .figures import Pick, field_value
@@ -46,7 +47,7 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
     cited: set[str] = set()
     for profile in session.profiles():
         if org and org not in {
-            m.org for m in profile.memberships if m.until is None and m.status == "member"
+            m.org for m in profile.memberships if running(m, session.date) and m.status == "member"
         }:
             continue
         if borders_china and not session.pick(profile, "china.border_km"):
@@ -57,7 +58,7 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         row: dict[str, Any] = {
             "id": profile.id,
             "name": profile.name,
-            "capital": profile.capital,
+            "capital": text_at(profile.capital, session.date),
             "head_of_state": leader.name if leader else None,
         }
         for path in LIST_FIELDS:
@@ -240,7 +241,7 @@ def memberships_view(session: Session, org: str | None = None) -> Rows:
         for span in sorted(profile.memberships, key=lambda s: (s.org, as_date(s.since))):
             if wanted and span.org != wanted:
                 continue
-            if not wanted and span.until is not None:
+            if not wanted and not running(span, session.date):
                 continue  # the matrix shows standing now (or at --as-of); --org shows the timeline
             rows.append(
                 {

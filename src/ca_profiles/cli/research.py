@@ -152,16 +152,20 @@ def diff(
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     data_dir: DataDirOption = None,
+    as_of: AsOfOption = None,
 ) -> None:
-    """What changed between two data releases: figures, memberships and heads of state.
+    """What changed between two data releases: figures, dated attributes, memberships, heads of
+    state and the statuses of pipelines and projects; with --as-of, in what both say of the end
+    of that year.
 
     \b
     Examples:
       ca-profiles diff tests/fixtures/releases/old tests/fixtures/releases/new
+      ca-profiles diff tests/fixtures/releases/old tests/fixtures/releases/new --as-of 2020
     """
     from ca_profiles.diff import diff_releases
 
-    emit(diff_releases(old, new, data_dir), output_format(fmt, json))
+    emit(diff_releases(old, new, data_dir, as_of), output_format(fmt, json))
 
 
 import_app = typer.Typer(

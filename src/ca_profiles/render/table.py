@@ -383,6 +383,10 @@ def _explanation(view: Explanation, width: int) -> RenderableType:
     for component in view.result.components:
         if component.treatment != "read":
             notes.append(safe(f"Missing: {component.label}: {component.reading} ({component.treatment})."))
+    read = [record for component in view.result.components for record in component.records]
+    if read:
+        notes.append(Text("Dated records read:", style="bold"))
+        notes += [safe(f"  {record}") for record in dict.fromkeys(read)]
     literature = "; ".join(f"{key}: {title}" for key, title in view.literature.items())
     notes.append(Text.assemble(("Literature: ", "bold"), safe(literature)))
     return Group(table, *notes)
