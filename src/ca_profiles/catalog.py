@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import msgspec
 
-from . import cache, checks
+from . import cache, checks, journal
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
 from .model import Methodology, Organization, Organizations, Profile, Release, Source, Sources
@@ -63,6 +63,8 @@ class Catalog:
     def open(cls, data_dirs: list[Path] | None = None, *, roots: list[Path] | None = None) -> Catalog:
         """The bundled data with the user's folders over it; or, given ``roots``, those folders alone."""
         catalog = cls(data_roots(data_dirs) if roots is None else roots)
+        for root in catalog.roots[1:] if roots is None else catalog.roots:
+            journal.recover(root)  # an update a crash cut short is finished before it is read
         for root in catalog.roots:
             paths = catalog._folders.setdefault(root, [])
             for path, problem in profile_files(root):
@@ -236,11 +238,14 @@ def validate(
     layers (and of the data folder it stands in).
     """
     roots = data_roots(data_dirs)
+    for root in roots[1:]:
+        journal.recover(root)
     targets: list[tuple[Path, Problem | None]] = []
     if not paths:
         targets = [t for root in roots for t in _files_of(root)]
     for path in paths or []:
         if path.is_dir():
+            journal.recover(path)
             roots.append(path)
             targets += _files_of(path)
         elif path.is_file():

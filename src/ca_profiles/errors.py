@@ -13,6 +13,8 @@ class ExitStatus(IntEnum):
     INVALID_DATA = 1
     USAGE = 2
     INTERRUPTED = 130
+    #: Ended by SIGTERM (128 + 15), after removing what it had begun to write.
+    TERMINATED = 143
     #: The reader of the output went away (``ca-profiles list | head -1``): 128 + SIGPIPE.
     PIPE_CLOSED = 141
 
@@ -95,3 +97,9 @@ class AmbiguousName(CaProfilesError):
 
 class UsageError(CaProfilesError):
     """Options that do not fit together or a value out of range."""
+
+
+class DataFolderBusy(CaProfilesError):
+    """Another process is writing the data folder (it holds the folder's lock)."""
+
+    exit_status = ExitStatus.INVALID_DATA

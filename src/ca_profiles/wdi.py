@@ -311,6 +311,16 @@ def import_file(path: Path, data_dir: Path | None, *, today: dt.date, dry_run: b
     if not download.rows:
         wanted = ", ".join(INDICATORS)
         raise UsageError(f"{download.file} holds no rows of {wanted}: nothing to import")
+    # The folder stays locked from before its profiles are read until the update is in place.
+    with update.writing(target, dry_run=dry_run):
+        return _import(download, target, layers, today, dry_run)
+
+
+def _import(
+    download: Download, target: Path, layers: list[Path] | None, today: dt.date, dry_run: bool
+) -> Outcome:
+    from . import update
+
     catalog = Catalog.open(layers)
     by_code = {profile.iso3.upper(): profile.id for profile in catalog.profiles()}
     outcome = Outcome(download, target, dry_run)

@@ -5,6 +5,7 @@
 
 import functools
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -196,9 +197,15 @@ def read_view(
     emit(view(session), output_format(fmt, json), session.catalog.problems)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C: every temporary file and staging folder is removed on the way.
+    raise SystemExit(ExitStatus.TERMINATED)
+
+
 def main() -> None:
     """Entry point of the console script."""
-    quiet = (ExitStatus.INTERRUPTED, ExitStatus.PIPE_CLOSED)
+    quiet = (ExitStatus.INTERRUPTED, ExitStatus.PIPE_CLOSED, ExitStatus.TERMINATED)
+    signal.signal(signal.SIGTERM, _terminated)
     try:
         try:
             app()
@@ -214,6 +221,6 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(_pipe_closed())
     except SystemExit as done:
-        if done.code == ExitStatus.INTERRUPTED:
+        if done.code in (ExitStatus.INTERRUPTED, ExitStatus.TERMINATED):
             _discard_output()  # else the flush at exit would wait on a full pipe again
         raise
