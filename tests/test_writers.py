@@ -141,3 +141,154 @@ def test_a_kill_before_the_commit_leaves_every_file_old(tmp_path: Path, sent: si
     assert leftovers(folder) == []
     assert snapshot(folder) == before
     assert again.returncode == 0, again.stdout
+
+
+# --- outputs: export and chart ----------------------------------------------------------------
+
+
+def stray(folder: Path) -> list[str]:
+    """Temporary files an output left beside its place."""
+    return sorted(
+        p.name for p in folder.iterdir() if p.name.startswith(".") or p.name.endswith((".tmp", ".old"))
+    )
+
+
+def export(output: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
+    return run(
+        ["export", "--format", "json", "--output", str(output), *args],
+        output.parent / ".." / "cache",
+        **extra,
+    )
+
+
+def test_a_fifo_or_a_device_is_never_replaced(tmp_path: Path) -> None:
+    fifo = tmp_path / "out.json"
+    os.mkfifo(fifo)
+    done = export(fifo, "--force")
+    assert done.returncode == ExitStatus.USAGE
+    assert (
+        done.stderr
+        == f"Error: '{fifo}' is a named pipe; only a regular file is replaced, so it is left as it is\n"
+    )
+    assert fifo.is_fifo() and stray(tmp_path) == []
+    device = run(["export", "--format", "json", "--output", "/dev/null", "--force"], tmp_path / "cache")
+    assert device.returncode == ExitStatus.USAGE
+    assert (
+        device.stderr
+        == "Error: '/dev/null' is a device; only a regular file is replaced, so it is left as it is\n"
+    )
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    assert export(folder, "--force").stderr == f"Error: '{folder}' is a folder; it is left as it is\n"
+
+
+def test_a_link_is_replaced_only_with_force_and_never_written_through(tmp_path: Path) -> None:
+    link = tmp_path / "out.json"
+    link.symlink_to("/proc/self/fd/1")
+    refused = export(link)
+    assert refused.returncode == ExitStatus.USAGE
+    assert (
+        refused.stderr
+        == f"Error: '{link}' is a link; --force replaces the link itself, never what it points to\n"
+    )
+    assert link.is_symlink()
+    dangling = tmp_path / "dangling.json"
+    dangling.symlink_to(tmp_path / "nowhere")
+    assert export(dangling).returncode == ExitStatus.USAGE
+    assert dangling.is_symlink() and not (tmp_path / "nowhere").exists()
+    done = export(link, "--force")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == ""  # nothing went through the link to the terminal
+    assert not link.is_symlink() and link.read_text().startswith("{")
+    assert stray(tmp_path) == []
+
+
+def test_a_csv_export_replaces_a_link_to_a_folder_not_the_folder(tmp_path: Path) -> None:
+    kept = tmp_path / "kept"
+    kept.mkdir()
+    (kept / "mine.txt").write_text("mine")
+    link = tmp_path / "linkdir"
+    link.symlink_to(kept)
+    done = run(["export", "--format", "csv", "--output", str(link), "--force"], tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    assert not link.is_symlink() and (link / "figures.csv").is_file()
+    assert [p.name for p in kept.iterdir()] == ["mine.txt"]
+    assert stray(tmp_path) == []
+
+
+def test_chart_output_replaces_a_file_only_with_force(tmp_path: Path) -> None:
+    output = tmp_path / "figure.svg"
+    output.write_text("mine")
+    done = run(["chart", "population", "--output", str(output)], tmp_path / "cache")
+    assert done.returncode == ExitStatus.USAGE
+    assert done.stderr == f"Error: '{output}' exists; --force replaces it\n"
+    assert output.read_text() == "mine"
+    os.mkfifo(tmp_path / "pipe.svg")
+    piped = run(
+        ["chart", "population", "--output", str(tmp_path / "pipe.svg"), "--force"], tmp_path / "cache"
+    )
+    assert piped.returncode == ExitStatus.USAGE and "named pipe" in piped.stderr
+
+
+def _small_files() -> None:
+    """In the child: files may not grow past 64 KiB, as on a full disk (EFBIG, not a signal)."""
+    import resource
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+
+
+@pytest.mark.parametrize("fmt", ["json", "sqlite", "csv"])
+def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / "out" / f"data.{fmt}"
+    output.parent.mkdir()
+    done = subprocess.run(
+        [
+            *TOOL,
+            "export",
+            "--format",
+            fmt,
+            "--output",
+            str(output.with_suffix("") if fmt == "csv" else output),
+        ],
+        capture_output=True,
+        text=True,
+        env=env(tmp_path / "cache"),
+        preexec_fn=_small_files,
+        timeout=120,
+    )
+    assert done.returncode == ExitStatus.USAGE, done.stderr
+    assert done.stderr.startswith("Error: cannot write '") and done.stderr.count("\n") == 1, done.stderr
+    assert "Traceback" not in done.stderr
+    assert list(output.parent.iterdir()) == []
+
+
+def test_a_full_disk_during_an_import_changes_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "chart", folder)
+    (folder / "countries" / "kazakhstan.yaml").write_text(
+        "# padding\n" * 7000
+        + (Path(__file__).parents[1] / "data" / "countries" / "kazakhstan.yaml").read_text()
+    )
+    before = snapshot(folder)
+    done = subprocess.run(
+        [*TOOL, "import", "wdi", str(API), "--data-dir", str(folder)],
+        capture_output=True,
+        text=True,
+        env=env(tmp_path / "cache"),
+        preexec_fn=_small_files,
+        timeout=120,
+    )
+    assert done.returncode == ExitStatus.USAGE, done.stderr
+    assert done.stderr == f"Error: cannot write to data folder '{folder}': File too large\n"
+    assert snapshot(folder) == before and leftovers(folder) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "sqlite", "csv"])
+def test_sigterm_before_the_rename_leaves_nothing(tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / "out" / "data"
+    output.parent.mkdir()
+    args = ["export", "--format", fmt, "--output", str(output)]
+    done = run(args, tmp_path / "cache", **{FAULT: f"before-rename:{int(signal.SIGTERM)}"})
+    assert (done.returncode, done.stdout, done.stderr) == (ExitStatus.TERMINATED, "", "")
+    assert list(output.parent.iterdir()) == []

@@ -24,7 +24,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
 import signal
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,7 +34,8 @@ JOURNAL = ".ca-profiles-journal.json"
 STAGING = ".ca-profiles-staging-"
 #: Fault injection for the crash tests: ``after-replace:N`` kills the process (SIGKILL) right
 #: after the N-th file of an update is moved into place; ``before-commit:SIGNAL`` sends it that
-#: signal once the files are staged, before the journal is written.
+#: signal once the files are staged, before the journal is written; ``before-rename:SIGNAL``
+#: once an output is written in full, before it is renamed into place.
 FAULT = "CA_PROFILES_FAULT"
 
 #: Folders whose lock this process holds, with how many nested ``locked`` blocks hold it.
@@ -109,7 +109,7 @@ def _recover_locked(target: Path) -> None:
         _apply(target, staging, files)
     (target / (JOURNAL + ".tmp")).unlink(missing_ok=True)
     for folder in _staging_folders(target):
-        shutil.rmtree(folder, ignore_errors=True)
+        _rmtree(folder, ignore_errors=True)
 
 
 def _read_journal(target: Path) -> tuple[Path, list[str]]:
@@ -145,8 +145,7 @@ def commit(target: Path, staging: Path, files: list[str]) -> None:
     try:
         for relative in files:
             _fsync(staging / relative)
-        if (number := _fault("before-commit")) is not None:
-            os.kill(os.getpid(), number)
+        fault("before-commit")
         record = json.dumps({"staging": staging.name, "files": files}, ensure_ascii=False)
         with open(temporary, "w", encoding="utf-8") as stream:
             stream.write(record)
@@ -155,7 +154,7 @@ def commit(target: Path, staging: Path, files: list[str]) -> None:
     except BaseException:
         # Not committed: every file is still the old one.
         temporary.unlink(missing_ok=True)
-        shutil.rmtree(staging, ignore_errors=True)
+        _rmtree(staging, ignore_errors=True)
         raise
     # SIGTERM and Ctrl-C wait while the update is applied: the run then ends with every file new.
     blocked = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGTERM, signal.SIGINT})
@@ -168,7 +167,7 @@ def commit(target: Path, staging: Path, files: list[str]) -> None:
 
 
 def _apply(target: Path, staging: Path, files: list[str]) -> None:
-    kill_after = _fault("after-replace")
+    kill_after = _number("after-replace")
     for count, relative in enumerate(files, start=1):
         staged = staging / relative
         if staged.exists():  # else moved before a crash
@@ -179,10 +178,16 @@ def _apply(target: Path, staging: Path, files: list[str]) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
     _fsync(target)
     (target / JOURNAL).unlink(missing_ok=True)
-    shutil.rmtree(staging, ignore_errors=True)
+    _rmtree(staging, ignore_errors=True)
 
 
-def _fault(name: str) -> int | None:
+def fault(name: str) -> None:
+    """Send the signal ``CA_PROFILES_FAULT`` asks for at this point, if it names it."""
+    if (number := _number(name)) is not None:
+        os.kill(os.getpid(), number)
+
+
+def _number(name: str) -> int | None:
     spec = os.environ.get(FAULT, "")
     kind, _, count = spec.partition(":")
     return int(count) if kind == name and count.isdigit() else None
@@ -195,3 +200,9 @@ def _fsync(path: Path) -> None:
             os.fsync(fd)
         finally:
             os.close(fd)
+
+
+def _rmtree(path: Path, *, ignore_errors: bool) -> None:
+    import shutil  # only a run that cleans up needs it
+
+    shutil.rmtree(path, ignore_errors=ignore_errors)

@@ -182,6 +182,7 @@ def chart(
             "--output", "-o", help="Save as FILE.png, FILE.svg or FILE.pdf (needs ca-profiles[plot])."
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")] = False,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,
@@ -195,5 +196,5 @@ def chart(
         return
     from ca_profiles.render import figure
 
-    figure.save(charting.chart_view(open_session(data_dir, as_of), field, countries), output)
+    figure.save(charting.chart_view(open_session(data_dir, as_of), field, countries), output, force)
     sys.stderr.write(f"Wrote {output}\n")
