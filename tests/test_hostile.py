@@ -119,7 +119,41 @@ CASES: dict[str, tuple[bytes, str | re.Pattern[str]]] = {
     ),
     "escape in a key": (
         (HEAD + '"capital\\e[31m": x\n').encode(),
-        "6:1: capital\\x1b[31m: unknown key 'capital\\x1b[31m'; did you mean capital?",
+        "6:1: capital\\x1b[31m: U+001B (a control character) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "zero-width space in a name": (
+        HEAD.replace("name: Hostile", "name: Host\u200bile").encode(),
+        "2:11: name: U+200B (ZERO WIDTH SPACE) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "bidi override in an alias": (
+        (HEAD + 'aliases: ["\\u202egnp.exe"]\n').encode(),
+        "6:11: aliases[0]: U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "carriage return in a note": (
+        (HEAD + 'gaps: [{field: capital, note: "one\\rtwo"}]\n').encode(),
+        "6:31: gaps[0].note: U+000D (a control character) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "C1 control in a capital": (
+        (HEAD + 'capital: "\\x9b2J"\n').encode(),
+        "6:10: capital: U+009B (a control character) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "a source key that is LaTeX": (
+        (HEAD + "area: {value: 1, unit: km2, year: 2020, source: 'x}\\immediate\\write18{ls}'}\n").encode(),
+        "6:49: area.source: source key 'x}\\\\immediate\\\\write18{ls}' cannot serve as a citation key: "
+        "use letters, digits and inner -_.:",
+    ),
+    "a boolean that is not": (
+        (HEAD + "capital: !!bool maybe\n").encode(),
+        "6:10: capital: cannot read 'maybe': not a boolean",
+    ),
+    "a timestamp that is not": (
+        (HEAD + "capital: !!timestamp nope\n").encode(),
+        "6:10: capital: cannot read 'nope': not a timestamp",
     ),
 }
 
@@ -201,11 +235,12 @@ def test_no_code_runs_from_a_python_tag_in_a_subprocess(tmp_path: Path, user_dat
 
 # --- text from data files on the terminal -----------------------------------------------------
 
-#: Rich markup, a colour escape, a window-title escape ending in a bell, an 8-bit CSI, a bidi
-#: override and a carriage return.
-MARKED = "[bold red]Atlan[/]tis \x1b[5;31mblink\x1b[0m \x1b]0;pwned\x07 \x9b2J \u202egnp.exe \rover"
-MARKED_YAML = json.dumps(MARKED)  # a YAML double-quoted scalar, escapes and all
-RAW = ("\x1b[5;31m", "\x1b]0;", "\x07", "\x9b", "\u202e", "\r")
+#: Rich markup in text, shown as it is written.
+MARKED = "[bold red]Atlan[/]tis [link=https://example.org]here[/link] :warning:"
+MARKED_YAML = json.dumps(MARKED)
+#: A colour escape, a window title ending in a bell, an OSC-8 link, an 8-bit CSI, a bidi
+#: override, a zero-width space and a carriage return: each is a load error wherever it is.
+RAW = ("\x1b[5;31m", "\x1b]0;pwned\x07", "\x1b]8;;https://evil\x1b\\", "\x9b2J", "\u202e", "\u200b", "\r")
 
 
 @pytest.fixture
@@ -218,15 +253,13 @@ def marked(user_data: Path) -> Path:
     return user_data
 
 
-def test_markup_and_escapes_in_data_are_shown_not_obeyed(runner: CliRunner, marked: Path) -> None:
+def test_markup_in_data_is_shown_not_obeyed(runner: CliRunner, marked: Path) -> None:
     result = runner.invoke(app, ["show", "Poseidonia", "--data-dir", str(marked)], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
-    assert not any(raw in result.stdout for raw in RAW)
-    assert result.stdout.count("[bold red]Atlan[/]tis \\x1b[5;31mblink\\x1b[0m \\x1b]0;pwned\\x07") == 2
-    assert "\\x9b2J \\u202egnp.exe \\x0dover" in result.stdout
+    assert result.stdout.count("[bold red]Atlan[/]tis [link=https://example.org]here[/link] :warning:") == 2
 
 
-def test_escapes_in_data_reach_no_terminal_through_a_pipe_or_in_colour(marked: Path) -> None:
+def test_markup_in_data_is_text_through_a_pipe_or_in_colour(marked: Path) -> None:
     for colour in ({}, {"FORCE_COLOR": "1", "TERM": "xterm-256color"}):
         env = {**os.environ, "CA_PROFILES_DATA": str(marked), "COLUMNS": "200", **colour}
         env.pop("NO_COLOR", None)
@@ -238,9 +271,62 @@ def test_escapes_in_data_reach_no_terminal_through_a_pipe_or_in_colour(marked: P
         )
         out = done.stdout.decode()
         assert done.returncode == 0
-        assert not any(raw in out for raw in RAW)
-        assert "\\x1b[5;31mblink" in out
+        assert "[/]tis [link=https://example.org]here" in out
+        assert "\x1b]8;" not in out
         assert ("\x1b[" in out) == bool(colour)  # rich's own colours only when asked for
+
+
+#: Where text from a data file goes: every command that reads the file reports the character.
+READERS = [
+    ["show", "atlantis"],
+    ["get", "atlantis", "capital", "--json"],
+    ["list"],
+    ["export", "--format", "json", "--output", "{out}"],
+    ["cite", "atlantis"],
+    ["sources"],
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "place"),
+    [
+        *((raw, "capital") for raw in RAW),
+        (RAW[1], "gap note"),
+        (RAW[2], "source title"),
+        (RAW[5], "source title"),
+    ],
+)
+def test_control_bidi_and_zero_width_text_is_an_error_in_every_command(
+    user_data: Path, tmp_path: Path, raw: str, place: str
+) -> None:
+    text = json.dumps(f"Atlan{raw}tis")
+    profile = ATLANTIS + "area: {value: 1, unit: km2, year: 2020, source: mine}\n"
+    sources = (
+        "sources:\n  mine: {title: TITLE, publisher: P, url: 'https://example.org', "
+        "accessed: 2024-01-01, kind: dataset}\n"
+    )
+    if place == "capital":
+        profile += f"capital: {text}\n"
+    elif place == "gap note":
+        profile += f"gaps: [{{field: capital, note: {text}}}]\n"
+    else:
+        sources = sources.replace("TITLE", text)
+    (user_data / "countries" / "atlantis.yaml").write_text(profile)
+    (user_data / "sources.yaml").write_text(sources)
+    bad = user_data / ("sources.yaml" if place == "source title" else "countries/atlantis.yaml")
+    env = {**os.environ, "CA_PROFILES_DATA": str(user_data), "COLUMNS": "120"}
+    for args in READERS:
+        args = [a.replace("{out}", str(tmp_path / "out.json")) for a in args]
+        done = subprocess.run(
+            [sys.executable, "-m", "ca_profiles", *args], capture_output=True, env=env, timeout=60
+        )
+        shown = (done.stdout + done.stderr).decode()
+        assert not any(r in shown for r in RAW), (args, shown)
+        assert f"{display(bad)}:" in shown and "is not allowed in text" in shown, (args, shown)
+        assert "Traceback" not in shown
+        if args[0] != "list" and (args[0] not in ("sources", "export") or place == "source title"):
+            assert done.returncode == ExitStatus.INVALID_DATA, (args, shown)
+    assert not (tmp_path / "out.json").exists() or place != "source title"
 
 
 def test_escapes_in_a_file_name_or_key_reach_no_terminal(runner: CliRunner, user_data: Path) -> None:
@@ -250,7 +336,9 @@ def test_escapes_in_a_file_name_or_key_reach_no_terminal(runner: CliRunner, user
     assert result.exit_code == 0
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert result.stderr.startswith("Warning: skipped ")
-    assert "\\x1b]0;pwned\\x07.yaml:6:1: \\x1b[31m: unknown key '\\x1b[31m'" in result.stderr
+    assert (
+        "\\x1b]0;pwned\\x07.yaml:6:1: \\x1b[31m: U+001B (a control character) is not allowed" in result.stderr
+    )
     assert result.stderr.count("\n") == 1
 
 

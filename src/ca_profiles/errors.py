@@ -20,9 +20,14 @@ class ExitStatus(IntEnum):
 
 
 #: Characters that act on a terminal rather than show: C0 and C1 controls (escape sequences,
-#: bell, carriage return, 8-bit CSI) and the bidirectional overrides that reorder a line.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: bell, carriage return, 8-bit CSI), the bidirectional controls that reorder a line and the
+#: zero-width characters that hide in one.
+_BIDI_AND_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
+#: What text in a data file may not hold (an error as the file is read): the characters above
+#: except tab and newline. Zero-width characters make two names look alike (``Kazakh\u200bstan``).
+UNSHOWABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
 
 
 def printable(text: str, *, newlines: bool = False) -> str:

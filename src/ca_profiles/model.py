@@ -11,9 +11,15 @@ several records or files (sources resolve, spans do not overlap) live in ``check
 import datetime as dt
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
+
+#: A source key is also its citation key in BibTeX, LaTeX and Pandoc: letters, digits and
+#: inner ``-_.:``, which all three accept as they are. Checked as every file is read, so no
+#: other key ever reaches a caption or a bibliography.
+SOURCE_KEY = r"[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9])?"
+SourceKey = Annotated[str, msgspec.Meta(pattern=f"^{SOURCE_KEY}$", max_length=200)]
 
 #: The closed unit vocabulary: key as written in data files → label shown to people.
 UNITS: dict[str, str] = {
@@ -119,7 +125,7 @@ class Figure(Record, kw_only=True):
     """
 
     unit: Unit
-    source: str
+    source: SourceKey
     value: float | None = None
     year: int | None = None
     series: dict[int, float] | None = None
@@ -160,7 +166,7 @@ class Plant(Record, kw_only=True):
     height: Figures | None = None
     status: ProjectStatus | None = None
     commissioned: When | None = None
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -172,7 +178,7 @@ class Pipeline(Record, kw_only=True):
     capacity: Figures | None = None
     length: Figures | None = None
     status: ProjectStatus | None = None
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -206,7 +212,7 @@ class Membership(Record, kw_only=True):
     status: MembershipStatus
     since: When
     until: When | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -224,7 +230,7 @@ class Leader(Record, kw_only=True):
     #: say): listed, but not counted as the head of state in office.
     parallel: bool = False
     relation: str | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -241,7 +247,7 @@ class Reset(Record, kw_only=True):
 
     year: int
     kind: ResetKind
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -250,7 +256,7 @@ class Rules(Record, kw_only=True):
     term_limit: int | None = None
     successor: str | None = None
     resets: list[Reset] = []
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -258,7 +264,7 @@ class Election(Record, kw_only=True):
     kind: str
     year: int | None = None
     date: dt.date | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -266,7 +272,7 @@ class RiskFactor(Record, kw_only=True):
     factor: str
     value: bool | int | float | str | None = None
     year: int | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -291,7 +297,7 @@ class Project(Record, kw_only=True):
     status: ProjectStatus | None = None
     year: int | None = None
     capacity: Figures | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -346,7 +352,7 @@ class Organization(Record, kw_only=True):
     successor: str | None = None
     leading_power: list[str] = []
     url: str | None = None
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -378,18 +384,13 @@ class Release(Record, kw_only=True):
     date: dt.date
 
 
-#: A source key is also its citation key in BibTeX, LaTeX and Pandoc: letters, digits and
-#: inner ``-_.:``, which all three accept as they are.
-SOURCE_KEY = r"[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9])?"
-
-
 class Sources(Record, kw_only=True):
     """The file ``sources.yaml``: the release, preferred sources and the bibliography."""
 
     release: Release | None = None
     #: Field path → source keys in order of preference, for ranking where sources disagree.
-    preferred: dict[str, list[str]] = {}
-    sources: dict[str, Source] = {}
+    preferred: dict[str, list[SourceKey]] = {}
+    sources: dict[SourceKey, Source] = {}
 
 
 IndexName = Literal["succession_risk", "migration_dependence"]
@@ -432,7 +433,7 @@ class Factor(Record, kw_only=True):
     #: drops), or ``assume`` the score given in ``assume``.
     missing: Literal["exclude", "assume"] = "exclude"
     assume: float | None = None
-    sources: list[str]
+    sources: list[SourceKey]
     rationale: str
 
 
