@@ -12,6 +12,8 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     INVALID_DATA = 1
     USAGE = 2
+    #: Standard output could not be written (a full disk, an I/O error): EX_IOERR of sysexits.h.
+    OUTPUT_FAILED = 74
     INTERRUPTED = 130
     #: Ended by SIGTERM (128 + 15), after removing what it had begun to write.
     TERMINATED = 143

@@ -3,7 +3,9 @@
 # No `from __future__ import annotations` here: typer reads every command's annotations on each
 # run, and evaluating them from strings takes a measurable part of the start-up budget.
 
+import errno
 import functools
+import io
 import os
 import signal
 import sys
@@ -62,9 +64,46 @@ def _pipe_closed() -> int:
 def _discard_output() -> None:
     # What is still buffered for stdout goes to /dev/null: the flush at exit then neither
     # complains of a closed pipe ("Exception ignored … BrokenPipeError") nor waits on a full one.
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation: no descriptor behind it
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, fileno)
     os.close(devnull)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the run began with it closed (``>&-``): writing to it is writing to
+    a reader that has gone, so a command with output ends as on a closed pipe."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text:
+            raise BrokenPipeError(errno.EPIPE, "standard output is closed")
+        return 0
+
+
+def _guard_streams() -> None:
+    """Standard streams a run can always write to, whatever it was started with."""
+    for fd in (0, 1, 2):
+        # A closed descriptor is taken by /dev/null, so that no file the run opens gets its
+        # number and receives what is meant for a terminal.
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        # Messages are lost, the exit status is kept.
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            # A character the output's encoding lacks (PYTHONIOENCODING=ascii) shows as "?".
+            stream.reconfigure(errors="replace")
 
 
 def command(name: str | None = None, group: typer.Typer | None = None) -> Callable[[F], F]:
@@ -206,6 +245,7 @@ def main() -> None:
     """Entry point of the console script."""
     quiet = (ExitStatus.INTERRUPTED, ExitStatus.PIPE_CLOSED, ExitStatus.TERMINATED)
     signal.signal(signal.SIGTERM, _terminated)
+    _guard_streams()
     try:
         try:
             app()
@@ -213,6 +253,14 @@ def main() -> None:
             if done.code not in quiet:
                 sys.stdout.flush()  # a closed pipe may show only now, as the last output goes
             raise
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            # Standard output that fails (a full disk, /dev/full, an I/O error): one line, no
+            # traceback, and a status of its own (EX_IOERR).
+            _discard_output()
+            sys.stderr.write(f"Error: cannot write the output: {exc.strerror or exc}\n")
+            sys.exit(ExitStatus.OUTPUT_FAILED)
     except KeyboardInterrupt:
         # Ctrl-C during a command is exit 130 by typer already; this is for the moments before
         # and after one (building the commands, completion, the last flush on a full pipe).
