@@ -424,3 +424,36 @@ def test_a_data_folder_that_does_not_exist_is_a_usage_error(
     result = runner.invoke(app, ["show", "kazakhstan", *args], env=env)
     assert result.exit_code == ExitStatus.USAGE
     assert result.stderr == f"Error: data folder '{folder}' does not exist or is not a folder\n"
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+
+def _bounded_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "huge file", "folder"])
+def test_a_cache_entry_that_is_not_a_small_regular_file_is_a_miss(tmp_path: Path, kind: str) -> None:
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CA_PROFILES_CACHE": str(cache)}
+    args = [sys.executable, "-m", "ca_profiles", "show", "kazakhstan", "--json"]
+    first = subprocess.run(args, capture_output=True, env=env, timeout=60)
+    entries = list(cache.rglob("*.msgpack"))
+    assert first.returncode == 0 and entries
+    for entry in entries:
+        entry.unlink()
+        if kind == "fifo":
+            os.mkfifo(entry)
+        elif kind == "folder":
+            entry.mkdir()
+        elif kind == "huge file":
+            with entry.open("wb") as stream:
+                stream.truncate(1 << 31)  # sparse: 2 GiB that take no room
+        else:
+            entry.symlink_to("/dev/zero")
+    again = subprocess.run(args, capture_output=True, env=env, timeout=30, preexec_fn=_bounded_memory)
+    assert again.returncode == 0, again.stderr
+    assert (again.stdout, again.stderr) == (first.stdout, first.stderr)

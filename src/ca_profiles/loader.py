@@ -91,22 +91,42 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     """Read one YAML file strictly; raise :class:`InvalidData` on the first problem."""
     file = display or str(path)
     try:
-        # Without O_NONBLOCK, opening a named pipe waits for a writer that may never come.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise InvalidData([Problem(file, 1, 1, "", "not a regular file")])
-            if info.st_size > MAX_BYTES:
-                message = f"file is {info.st_size:,} bytes; the limit is 1 MiB"
-                raise InvalidData([Problem(file, 1, 1, "", message)])
-            with open(fd, "rb", closefd=False) as stream:
-                raw = stream.read(MAX_BYTES + 1)  # a file that grew since is caught by parse_yaml
-        finally:
-            os.close(fd)
+        raw = read_regular(path, MAX_BYTES)
+    except NotRegular:
+        raise InvalidData([Problem(file, 1, 1, "", "not a regular file")]) from None
+    except TooBig as exc:
+        message = f"file is {exc.size:,} bytes; the limit is 1 MiB"
+        raise InvalidData([Problem(file, 1, 1, "", message)]) from None
     except OSError as exc:
         raise InvalidData([Problem(file, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
     return parse_yaml(raw, file)
+
+
+class NotRegular(Exception):
+    """A named pipe, a device, a folder: what is not a regular file is never read."""
+
+
+class TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (:class:`NotRegular`,
+    :class:`TooBig` else); with ``follow`` false, a link is not followed (an ``OSError``)."""
+    # Without O_NONBLOCK, opening a named pipe waits for a writer that may never come.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular
+        if info.st_size > limit:
+            raise TooBig(info.st_size)
+        with open(fd, "rb", closefd=False) as stream:
+            return stream.read(limit + 1)  # a file that grew since is caught by the reader
+    finally:
+        os.close(fd)
 
 
 def parse_yaml(raw: bytes, file: str) -> Document:
