@@ -370,7 +370,11 @@ def test_links_out_of_the_data_folder_are_refused(runner: CliRunner, user_data: 
     (countries / "outside.yaml").symlink_to(outside)
     (countries / "passwd.yaml").symlink_to("/etc/passwd")
     (countries / "loop.yaml").symlink_to(countries / "loop.yaml")
-    (countries / "inside.yaml").symlink_to(countries / "atlantis.yaml")
+    (countries / "kept").mkdir()
+    (countries / "kept" / "inside.yaml").write_text(
+        ATLANTIS.replace("atlantis", "inside").replace("AX", "IX").replace("ATL", "IXS")
+    )
+    (countries / "inside.yaml").symlink_to(countries / "kept" / "inside.yaml")
     result = runner.invoke(app, ["show", "atlantis", "--json", "--data-dir", str(user_data)])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["id"] == "atlantis"
@@ -457,3 +461,96 @@ def test_a_cache_entry_that_is_not_a_small_regular_file_is_a_miss(tmp_path: Path
     again = subprocess.run(args, capture_output=True, env=env, timeout=30, preexec_fn=_bounded_memory)
     assert again.returncode == 0, again.stderr
     assert (again.stdout, again.stderr) == (first.stdout, first.stderr)
+
+
+# --- layers -----------------------------------------------------------------------------------
+
+KAZAKHSTAN = (Path(__file__).parents[1] / "data" / "countries" / "kazakhstan.yaml").read_text()
+WDI_API = Path(__file__).parent / "fixtures" / "wdi" / "API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_fixture.csv"
+
+
+def tool(*args: str, data: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100"}
+    env.pop("CA_PROFILES_DATA", None)
+    if data is not None:
+        env["CA_PROFILES_DATA"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-m", "ca_profiles", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_json_meta_and_version_name_the_folders_over_the_release(user_data: Path) -> None:
+    (user_data / "countries" / "kazakhstan.yaml").write_text(KAZAKHSTAN.replace("Astana", "Astana (mine)"))
+    (user_data / "sources.yaml").write_text("sources: {}\n")
+    expected = [
+        {
+            "path": str(user_data),
+            "overrides": ["countries/kazakhstan.yaml", "sources.yaml"],
+            "adds": ["countries/atlantis.yaml"],
+        }
+    ]
+    for args in (["show", "kazakhstan", "--json"], ["get", "kz", "population", "--json"]):
+        done = tool(*args, "--data-dir", str(user_data))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["meta"]["data_folders"] == expected
+        assert "data_folders" not in json.loads(tool(*args).stdout)["meta"]
+    version = tool("--version", "--data-dir", str(user_data))
+    assert version.returncode == 0
+    assert version.stdout.endswith(f", locally modified by {user_data}\n")
+    assert "locally modified" in tool("--version", data=user_data).stdout
+    assert "locally modified" not in tool("--version").stdout
+
+
+COMMANDS = [
+    ["show", "kazakhstan"],
+    ["list"],
+    ["compare", "kz", "kg"],
+    ["export", "--format", "json", "--output", "-"],
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        (
+            "countries/kazakh.yaml",
+            KAZAKHSTAN.replace("iso2: KZ", "iso2: QZ").replace("iso3: KAZ", "iso3: QAZ"),
+            "countries/kazakh.yaml:1:1: id: id 'kazakhstan' differs from the file name",
+        ),
+        (
+            "countries/atlantis.yaml",
+            ATLANTIS.replace("iso3: ATL", "iso3: KAZ"),
+            "countries/kazakhstan.yaml:1:1: iso: ISO code KAZ is also 'atlantis''s",
+        ),
+    ],
+    ids=["id is not the file name", "ISO code claimed twice"],
+)
+def test_layers_that_disagree_are_an_error_in_every_command(
+    user_data: Path, tmp_path: Path, file: str, content: str, message: str
+) -> None:
+    (user_data / file).write_text(content)
+    before = sorted(user_data.rglob("*"))
+    for args in [*COMMANDS, ["import", "wdi", str(WDI_API), "--data-dir", str(user_data)]]:
+        args = [a.replace("-", str(tmp_path / "out.json")) if a == "-" else a for a in args]
+        done = tool(*args, data=user_data)
+        assert done.returncode == ExitStatus.INVALID_DATA, (args, done.stderr)
+        assert done.stderr.startswith("Error: ") and message.split(":")[0] in done.stderr, (args, done.stderr)
+        assert done.stdout == ""
+    assert not (tmp_path / "out.json").exists()
+    assert sorted(user_data.rglob("*")) == before  # the import wrote nothing
+
+
+def test_an_invalid_override_is_an_error_not_a_world_without_the_country(
+    user_data: Path, tmp_path: Path
+) -> None:
+    (user_data / "countries" / "kazakhstan.yaml").write_text(KAZAKHSTAN.replace("iso2: KZ", "iso2: [KZ]"))
+    for args in COMMANDS:
+        args = [a.replace("-", str(tmp_path / "out.json")) if a == "-" else a for a in args]
+        done = tool(*args, data=user_data)
+        assert done.returncode == ExitStatus.INVALID_DATA, (args, done.stdout)
+        assert "countries/kazakhstan.yaml:" in done.stderr and "iso2" in done.stderr
+    # A new profile that cannot be read leaves the others working, as before.
+    (user_data / "countries" / "kazakhstan.yaml").unlink()
+    (user_data / "countries" / "broken.yaml").write_text("id: [broken\n")
+    listed = tool("list", data=user_data)
+    assert listed.returncode == 0 and listed.stderr.startswith("Warning: skipped ")

@@ -46,6 +46,10 @@ class _Names(msgspec.Struct, array_like=True):
     stamp: cache.Stamp
     names: list[str]
     problems: list[Problem]
+    #: The id the file declares and its ISO codes, checked across layers (required: an
+    #: entry written before they were kept is a miss, not an empty id).
+    id: str
+    iso: list[str]
 
 
 @dataclass
@@ -58,6 +62,8 @@ class Catalog:
     _loaded: dict[str, Profile | None] = field(default_factory=dict)
     #: The profile files of each data folder, for the folder's name index.
     _folders: dict[Path, list[Path]] = field(default_factory=dict)
+    #: Profile ids whose file in a later data folder replaces one in an earlier folder.
+    overridden: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, data_dirs: list[Path] | None = None, *, roots: list[Path] | None = None) -> Catalog:
@@ -71,9 +77,58 @@ class Catalog:
                 if problem is not None:
                     catalog.problems.append(problem)
                 else:
+                    if path.stem in catalog.files:
+                        catalog.overridden.add(path.stem)
                     catalog.files[path.stem] = path
                     paths.append(path)
+        if len(catalog.roots) > 1:
+            catalog._check_layers()
         return catalog
+
+    def layers(self) -> list[dict[str, object]]:
+        """Each data folder over the first (the bundled data): what it replaces and adds."""
+        result: list[dict[str, object]] = []
+        below: set[str] = set()
+        for index, root in enumerate(self.roots):
+            names = [f"countries/{path.name}" for path in self._folders.get(root, [])]
+            names += [name for name in _SHARED if (root / name).is_file()]
+            if index:
+                result.append(
+                    {
+                        "path": str(root),
+                        "overrides": sorted(n for n in names if n in below),
+                        "adds": sorted(n for n in names if n not in below),
+                    }
+                )
+            below.update(names)
+        return result
+
+    @property
+    def locally_modified(self) -> bool:
+        """Whether any data folder over the bundled data holds a file."""
+        return any(layer["overrides"] or layer["adds"] for layer in self.layers())
+
+    def _check_layers(self) -> None:
+        """Across every layer: each profile's id is its file name, and no two profiles claim one
+        ISO code (else a country would be shown twice, or receive another's imported rows)."""
+        entries = self._entries
+        problems: list[Problem] = []
+        holders: dict[str, str] = {}
+        for id in self.ids:
+            path = self.files[id]
+            entry = entries[str(path)]
+            if entry.problems:
+                continue
+            if entry.id != id:
+                message = f"id {entry.id!r} differs from the file name: name the file {entry.id}.yaml"
+                problems.append(Problem(display(path), 1, 1, "id", message))
+            for code in entry.iso:
+                other = holders.setdefault(code, id)
+                if other != id:
+                    message = f"ISO code {code} is also {other!r}'s ({display(self.files[other])})"
+                    problems.append(Problem(display(path), 1, 1, "iso", message))
+        if problems:
+            raise InvalidData(problems)
 
     # --- profiles ---------------------------------------------------------------------------
 
@@ -115,23 +170,41 @@ class Catalog:
         return self.get(self.resolve(name))
 
     def profiles(self) -> list[Profile]:
-        """Every profile that reads cleanly, in id order; problems are kept in ``problems``."""
-        loaded = (self._load(id) for id in self.ids)
-        return [profile for profile in loaded if profile is not None]
+        """Every profile that reads cleanly, in id order; problems are kept in ``problems``.
+
+        A file that replaces a profile of an earlier data folder and cannot be read is an
+        error: leaving that country out would show a world without it.
+        """
+        loaded = [(id, self._load(id)) for id in self.ids]
+        broken = {
+            display(self.files[id]) for id, profile in loaded if profile is None and id in self.overridden
+        }
+        if broken:
+            raise InvalidData([p for p in self.problems if p.file in broken])
+        return [profile for _, profile in loaded if profile is not None]
 
     # --- names ------------------------------------------------------------------------------
 
     @cached_property
-    def _names(self) -> dict[str, set[str]]:
-        """Normalized name → ids, from each data folder's index rather than every profile."""
+    def _entries(self) -> dict[str, _Names]:
+        """Each profile file's entry in its data folder's name index."""
         entries: dict[str, _Names] = {}
         for root, paths in self._folders.items():
             index = self._index(root, paths)
             entries.update((str(path), index[path.name]) for path in paths)
+        return entries
+
+    @cached_property
+    def _names(self) -> dict[str, set[str]]:
+        """Normalized name → ids, from each data folder's index rather than every profile."""
+        entries = self._entries
         names: dict[str, set[str]] = {}
         for id in self.ids:
             path = self.files[id]
             entry = entries[str(path)]
+            if entry.problems and id in self.overridden:
+                # Its names would resolve to nothing: the replaced country would seem unknown.
+                raise InvalidData([replace(problem, file=display(path)) for problem in entry.problems])
             if entry.problems and id not in self._loaded:
                 self.problems += [replace(problem, file=display(path)) for problem in entry.problems]
                 self._loaded[id] = None
@@ -161,11 +234,12 @@ class Catalog:
         try:
             profile = self._decode(path, Profile)
         except InvalidData as exc:
-            return _Names(stamp, names, exc.problems)
+            return _Names(stamp, names, exc.problems, path.stem, [])
         if self.files[path.stem] == path:  # not a profile that a later folder replaces
             self._loaded[path.stem] = profile
         labels = (profile.name, profile.official_name, profile.iso2, profile.iso3, *profile.aliases)
-        return _Names(stamp, names + [normalize(label) for label in labels], [])
+        iso = [profile.iso2.upper(), profile.iso3.upper()]
+        return _Names(stamp, names + [normalize(label) for label in labels], [], profile.id, iso)
 
     def resolve(self, name: str) -> str:
         """A country id from any of its names; unknown and ambiguous names are errors."""

@@ -167,7 +167,10 @@ _ROWS: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = {
     "leaders": lambda session: (row for p in session.profiles() for row in leader_rows(p)),
     "organizations": _organizations,
     "sources": _sources,
-    "meta": lambda session: ({"key": key, "value": value} for key, value in session.meta().items()),
+    "meta": lambda session: (
+        {"key": key, "value": value if not isinstance(value, list | dict) else to_json(value).strip()}
+        for key, value in session.meta().items()
+    ),
 }
 
 

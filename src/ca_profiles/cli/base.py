@@ -127,30 +127,42 @@ def command(name: str | None = None, group: typer.Typer | None = None) -> Callab
     return decorate
 
 
-def _version(value: bool) -> None:
-    if value:
-        from ca_profiles.catalog import Catalog
+def _version(data_dir: list[Path] | None) -> None:
+    from ca_profiles.catalog import Catalog
 
-        release = Catalog.open().release
-        data = (
-            f"data release {release.version} ({release.date.isoformat()})" if release else "no data release"
-        )
-        try:
-            typer.echo(f"ca-profiles {__version__}, {data}")
-        except BrokenPipeError:
-            raise typer.Exit(_pipe_closed()) from None
-        raise typer.Exit()
+    catalog = Catalog.open(data_dir)
+    release = catalog.release
+    data = f"data release {release.version} ({release.date.isoformat()})" if release else "no data release"
+    changed = [layer["path"] for layer in catalog.layers() if layer["overrides"] or layer["adds"]]
+    if changed:
+        data += f", locally modified by {', '.join(map(str, changed))}"
+    typer.echo(f"ca-profiles {__version__}, {data}")
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show versions and exit.")
-    ] = False,
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Show versions and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--data-dir", help="With --version: data folders layered over the bundled data."),
+    ] = None,
 ) -> None:
     global _debug
     _debug = debug
+    if version:
+        try:
+            _version(data_dir)
+        except CaProfilesError as exc:
+            raise _fail(str(exc), exc.exit_status) from None
+        except BrokenPipeError:
+            raise typer.Exit(_pipe_closed()) from None
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        hint = "Try 'ca-profiles --help' for help."
+        sys.stderr.write(f"{ctx.get_usage()}\n{hint}\n\nError: Missing command.\n")
+        raise typer.Exit(ExitStatus.USAGE)
 
 
 AsOfOption = Annotated[
