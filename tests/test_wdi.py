@@ -6,8 +6,11 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -130,6 +133,44 @@ MALFORMED = {
         "3:21: the Last Updated Date is not a date (YYYY-MM-DD)",
     ),
     "empty": ("", "1:1: no World Bank header "),
+    "second-row-in-lower-case": (
+        PREAMBLE + HEADER + "\n" + GOOD + GOOD.replace('"KAZ"', '"kaz"'),
+        "7:14: a second row for KAZ BX.TRF.PWKR.DT.GD.ZS (the first is on line 6)",
+    ),
+    "repeated-year": (
+        PREAMBLE + HEADER.replace('"2023"', '"2022"') + "\n",
+        "5:72: header column 6 repeats the year 2022 of column 5",
+    ),
+    "grouped-digits": (
+        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"1_000"'),
+        "6:63: KAZ 2023: '1_000' is not a number",
+    ),
+    "arabic-indic-digits": (
+        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"\u0661\u0662"'),
+        "6:63: KAZ 2023: '\u0661\u0662' is not a number",
+    ),
+    "infinity": (
+        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"inf"'),
+        "6:63: KAZ 2023: 'inf' is not a number",
+    ),
+    "negative-population": (
+        PREAMBLE
+        + HEADER
+        + "\n"
+        + GOOD.replace("BX.TRF.PWKR.DT.GD.ZS", "SP.POP.TOTL").replace('"0.3"', '"-5"'),
+        "6:54: KAZ 2023: -5 is out of range for population (0 to 10,000,000,000 persons)",
+    ),
+    "huge-population": (
+        PREAMBLE
+        + HEADER
+        + "\n"
+        + GOOD.replace("BX.TRF.PWKR.DT.GD.ZS", "SP.POP.TOTL").replace('"0.3"', '"1e308"'),
+        "6:54: KAZ 2023: 1e308 is out of range for population (0 to 10,000,000,000 persons)",
+    ),
+    "percentage-past-100": (
+        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"130"'),
+        "6:63: KAZ 2023: 130 is out of range for migration.remittances_pct_gdp (0 to 100 pct_gdp)",
+    ),
     "no-code": (
         PREAMBLE + HEADER + "\n" + GOOD.replace('"KAZ"', '""'),
         "6:14: the Country Code '' is not a code",
@@ -147,7 +188,7 @@ def test_malformed_file_names_line_and_column(case: str, tmp_path: Path) -> None
     assert str(caught.value).startswith(f"{display(path)}:{expected}")
 
 
-values = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False, width=32))
+values = st.one_of(st.none(), st.floats(min_value=0, max_value=1e10, width=32))
 
 
 @given(
@@ -541,3 +582,50 @@ def test_written_numbers_read_back_exactly(number: float) -> None:
 @pytest.mark.parametrize("path", sorted((BUNDLED / "countries").glob("*.yaml")) + [BUNDLED / "sources.yaml"])
 def test_every_bundled_file_is_edited_without_changing_its_layout(path: Path) -> None:
     assert update.open_document(path).dump() == path.read_text(encoding="utf-8")
+
+
+def _bounded_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_a_big_download_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Rows of other indicators are read and dropped one by one; a file with more rows of the
+    indicators than the World Bank has economies is refused before it fills memory."""
+    years = [str(year) for year in range(1960, 2025)]
+    header = '"Country Name","Country Code","Indicator Name","Indicator Code",' + ",".join(years) + "\n"
+    other = tmp_path / "WDICSV.csv"
+    with other.open("w", encoding="utf-8") as stream:
+        stream.write(header)
+        row = ",".join(["1.5"] * len(years))
+        for number in range(200_000):  # some 70 MB of indicators the import does not read
+            stream.write(f'"C{number}","C{number}","Other","XX.OTHER.{number % 500}",{row}\n')
+        stream.write(f'"Kazakhstan","KAZ","Population","SP.POP.TOTL",{",".join(["100"] * len(years))}\n')
+    many = tmp_path / "many.csv"
+    with many.open("w", encoding="utf-8") as stream:
+        stream.write(header)
+        for number in range(wdi.MAX_ROWS + 1):
+            stream.write(f'"C","C{number}","Population","SP.POP.TOTL",{",".join(["100"] * len(years))}\n')
+    env = {**os.environ, "CA_PROFILES_CACHE": str(tmp_path / "cache")}
+    for path, status in ((other, 0), (many, ExitStatus.INVALID_DATA)):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ca_profiles",
+                "import",
+                "wdi",
+                str(path),
+                "--data-dir",
+                str(tmp_path / "d"),
+                "--dry-run",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            preexec_fn=_bounded_memory,
+        )
+        assert done.returncode == status, done.stderr
+    assert f"more than {wdi.MAX_ROWS:,} rows of the indicators" in done.stderr
