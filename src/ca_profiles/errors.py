@@ -1,4 +1,4 @@
-"""Our error types and exit statuses (design §2: 0 success, 1 invalid data, 2 usage error)."""
+"""Our error types and exit statuses (0 success, 1 invalid data, 2 usage error, and the rest below)."""
 
 from __future__ import annotations
 

@@ -159,7 +159,7 @@ def parse_yaml(raw: bytes, file: str) -> Document:
         # parsers count its position differently, but it is the first such character.
         character = chr(exc.character) if isinstance(exc.character, int) else ""
         where = _locate(text, text.find(character)) if character else (1, 1)
-        message = f"character {character!r} is not allowed in YAML (escape it in double quotes)"
+        message = f"character {character!r} is not allowed in text: control characters are refused"
         raise InvalidData([Problem(file, *where, "", message)]) from None
     except yaml.YAMLError as exc:
         raise InvalidData([Problem(file, 1, 1, "", f"invalid YAML: {exc}")]) from None
