@@ -520,7 +520,7 @@ COMMANDS = [
         (
             "countries/atlantis.yaml",
             ATLANTIS.replace("iso3: ATL", "iso3: KAZ"),
-            "countries/kazakhstan.yaml:1:1: iso: ISO code KAZ is also 'atlantis''s",
+            "countries/kazakhstan.yaml:1:1: iso: ISO code KAZ is claimed by 'atlantis' too",
         ),
     ],
     ids=["id is not the file name", "ISO code claimed twice"],

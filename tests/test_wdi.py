@@ -110,11 +110,16 @@ HEADER = '"Country Name","Country Code","Indicator Name","Indicator Code","2022"
 PREAMBLE = '"Data Source","World Development Indicators",\n\n"Last Updated Date","2026-07-01",\n\n'
 GOOD = '"Kazakhstan","KAZ","Remittances","BX.TRF.PWKR.DT.GD.ZS","0.2","0.3",\n'
 
+POPULATION = GOOD.replace("BX.TRF.PWKR.DT.GD.ZS", "SP.POP.TOTL")
+
+
+def with_value(text: str, row: str = GOOD) -> str:
+    """An API download whose one row holds ``text`` for 2023."""
+    return PREAMBLE + HEADER + "\n" + row.replace('"0.3"', f'"{text}"')
+
+
 MALFORMED = {
-    "not-a-number": (
-        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"n/a"'),
-        "6:63: KAZ 2023: 'n/a' is not a number",
-    ),
+    "not-a-number": (with_value("n/a"), "6:63: KAZ 2023: 'n/a' is not a number"),
     "short-row": (
         PREAMBLE + HEADER + "\n" + '"Kazakhstan","KAZ","Remittances","BX.TRF.PWKR.DT.GD.ZS","0.2"\n',
         "6:1: expected 7 cells as in the header, found 5",
@@ -141,34 +146,19 @@ MALFORMED = {
         PREAMBLE + HEADER.replace('"2023"', '"2022"') + "\n",
         "5:72: header column 6 repeats the year 2022 of column 5",
     ),
-    "grouped-digits": (
-        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"1_000"'),
-        "6:63: KAZ 2023: '1_000' is not a number",
-    ),
-    "arabic-indic-digits": (
-        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"\u0661\u0662"'),
-        "6:63: KAZ 2023: '\u0661\u0662' is not a number",
-    ),
-    "infinity": (
-        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"inf"'),
-        "6:63: KAZ 2023: 'inf' is not a number",
-    ),
+    "grouped-digits": (with_value("1_000"), "6:63: KAZ 2023: '1_000' is not a number"),
+    "arabic-indic-digits": (with_value("\u0661\u0662"), "6:63: KAZ 2023: '\u0661\u0662' is not a number"),
+    "infinity": (with_value("inf"), "6:63: KAZ 2023: 'inf' is not a number"),
     "negative-population": (
-        PREAMBLE
-        + HEADER
-        + "\n"
-        + GOOD.replace("BX.TRF.PWKR.DT.GD.ZS", "SP.POP.TOTL").replace('"0.3"', '"-5"'),
+        with_value("-5", POPULATION),
         "6:54: KAZ 2023: -5 is out of range for population (0 to 10,000,000,000 persons)",
     ),
     "huge-population": (
-        PREAMBLE
-        + HEADER
-        + "\n"
-        + GOOD.replace("BX.TRF.PWKR.DT.GD.ZS", "SP.POP.TOTL").replace('"0.3"', '"1e308"'),
+        with_value("1e308", POPULATION),
         "6:54: KAZ 2023: 1e308 is out of range for population (0 to 10,000,000,000 persons)",
     ),
     "percentage-past-100": (
-        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"130"'),
+        with_value("130"),
         "6:63: KAZ 2023: 130 is out of range for migration.remittances_pct_gdp (0 to 100 pct_gdp)",
     ),
     "no-code": (

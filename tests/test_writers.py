@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -27,9 +28,18 @@ def env(cache: Path, **extra: str) -> dict[str, str]:
     return {**base, "CA_PROFILES_CACHE": str(cache), **extra}
 
 
-def run(args: list[str], cache: Path, **extra: str) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cache: Path, preexec: Callable[[], None] | None = None, *, fault: str = ""
+) -> subprocess.CompletedProcess[str]:
+    """The tool in a subprocess; ``fault`` is a fault to inject (see ``journal.FAULT``)."""
+    extra = {FAULT: fault} if fault else {}
     return subprocess.run(
-        [*TOOL, *args], capture_output=True, text=True, env=env(cache, **extra), timeout=120
+        [*TOOL, *args],
+        capture_output=True,
+        text=True,
+        env=env(cache, **extra),
+        timeout=120,
+        preexec_fn=preexec,
     )
 
 
@@ -111,7 +121,7 @@ def test_a_kill_between_replacements_is_completed_by_the_next_run(
     killed = run(
         ["import", "wdi", str(API), "--data-dir", str(folder)],
         tmp_path / "cache",
-        **{FAULT: f"after-replace:{replaced}"},
+        fault=f"after-replace:{replaced}",
     )
     assert killed.returncode == -signal.SIGKILL
     assert (folder / JOURNAL).exists()
@@ -129,7 +139,7 @@ def test_a_kill_before_the_commit_leaves_every_file_old(tmp_path: Path, sent: si
     shutil.copytree(Path(__file__).parent / "fixtures" / "chart", folder)
     before = snapshot(folder)
     args = ["import", "wdi", str(API), "--data-dir", str(folder)]
-    killed = run(args, tmp_path / "cache", **{FAULT: f"before-commit:{int(sent)}"})
+    killed = run(args, tmp_path / "cache", fault=f"before-commit:{int(sent)}")
     if sent == signal.SIGTERM:
         # SIGTERM unwinds: the staging folder goes with the run.
         assert (killed.returncode, killed.stderr) == (ExitStatus.TERMINATED, "")
@@ -153,12 +163,8 @@ def stray(folder: Path) -> list[str]:
     )
 
 
-def export(output: Path, *args: str, **extra: str) -> subprocess.CompletedProcess[str]:
-    return run(
-        ["export", "--format", "json", "--output", str(output), *args],
-        output.parent / ".." / "cache",
-        **extra,
-    )
+def export(output: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return run(["export", "--format", "json", "--output", str(output), *args], output.parent / ".." / "cache")
 
 
 def test_a_fifo_or_a_device_is_never_replaced(tmp_path: Path) -> None:
@@ -242,21 +248,8 @@ def _small_files() -> None:
 def test_a_full_disk_is_one_line_and_leaves_nothing(tmp_path: Path, fmt: str) -> None:
     output = tmp_path / "out" / f"data.{fmt}"
     output.parent.mkdir()
-    done = subprocess.run(
-        [
-            *TOOL,
-            "export",
-            "--format",
-            fmt,
-            "--output",
-            str(output.with_suffix("") if fmt == "csv" else output),
-        ],
-        capture_output=True,
-        text=True,
-        env=env(tmp_path / "cache"),
-        preexec_fn=_small_files,
-        timeout=120,
-    )
+    target = output.with_suffix("") if fmt == "csv" else output
+    done = run(["export", "--format", fmt, "--output", str(target)], tmp_path / "cache", _small_files)
     assert done.returncode == ExitStatus.USAGE, done.stderr
     assert done.stderr.startswith("Error: cannot write '") and done.stderr.count("\n") == 1, done.stderr
     assert "Traceback" not in done.stderr
@@ -271,14 +264,7 @@ def test_a_full_disk_during_an_import_changes_nothing(tmp_path: Path) -> None:
         + (Path(__file__).parents[1] / "data" / "countries" / "kazakhstan.yaml").read_text()
     )
     before = snapshot(folder)
-    done = subprocess.run(
-        [*TOOL, "import", "wdi", str(API), "--data-dir", str(folder)],
-        capture_output=True,
-        text=True,
-        env=env(tmp_path / "cache"),
-        preexec_fn=_small_files,
-        timeout=120,
-    )
+    done = run(["import", "wdi", str(API), "--data-dir", str(folder)], tmp_path / "cache", _small_files)
     assert done.returncode == ExitStatus.USAGE, done.stderr
     assert done.stderr == f"Error: cannot write to data folder '{folder}': File too large\n"
     assert snapshot(folder) == before and leftovers(folder) == []
@@ -289,6 +275,6 @@ def test_sigterm_before_the_rename_leaves_nothing(tmp_path: Path, fmt: str) -> N
     output = tmp_path / "out" / "data"
     output.parent.mkdir()
     args = ["export", "--format", fmt, "--output", str(output)]
-    done = run(args, tmp_path / "cache", **{FAULT: f"before-rename:{int(signal.SIGTERM)}"})
+    done = run(args, tmp_path / "cache", fault=f"before-rename:{int(signal.SIGTERM)}")
     assert (done.returncode, done.stdout, done.stderr) == (ExitStatus.TERMINATED, "", "")
     assert list(output.parent.iterdir()) == []

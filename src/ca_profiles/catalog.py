@@ -125,7 +125,7 @@ class Catalog:
             for code in entry.iso:
                 other = holders.setdefault(code, id)
                 if other != id:
-                    message = f"ISO code {code} is also {other!r}'s ({display(self.files[other])})"
+                    message = f"ISO code {code} is claimed by {other!r} too ({display(self.files[other])})"
                     problems.append(Problem(display(path), 1, 1, "iso", message))
         if problems:
             raise InvalidData(problems)
