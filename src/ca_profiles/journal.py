@@ -16,15 +16,13 @@ then are the files moved into place, one rename each. After a crash at any point
 reads ``DIR`` runs it before reading (a rename or two, only when a journal is there), so no
 command ever sees half an update.
 
-This module uses the standard library only: reading commands import it.
+This module uses the standard library only, imported where needed: every run imports it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
 import os
-import signal
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -113,6 +111,8 @@ def _recover_locked(target: Path) -> None:
 
 
 def _read_journal(target: Path) -> tuple[Path, list[str]]:
+    import json
+
     journal = target / JOURNAL
     try:
         data = json.loads(journal.read_text(encoding="utf-8"))
@@ -141,6 +141,9 @@ def _inside(relative: str) -> bool:
 def commit(target: Path, staging: Path, files: list[str]) -> None:
     """Put the staged ``files`` (paths relative to ``target`` and to ``staging``) in place, all
     or none across any crash. The caller holds the lock; ``staging`` lies inside ``target``."""
+    import json
+    import signal
+
     temporary = target / (JOURNAL + ".tmp")
     try:
         for relative in files:
@@ -167,6 +170,8 @@ def commit(target: Path, staging: Path, files: list[str]) -> None:
 
 
 def _apply(target: Path, staging: Path, files: list[str]) -> None:
+    import signal
+
     kill_after = _number("after-replace")
     for count, relative in enumerate(files, start=1):
         staged = staging / relative
