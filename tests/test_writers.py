@@ -278,3 +278,16 @@ def test_sigterm_before_the_rename_leaves_nothing(tmp_path: Path, fmt: str) -> N
     done = run(args, tmp_path / "cache", fault=f"before-rename:{int(signal.SIGTERM)}")
     assert (done.returncode, done.stdout, done.stderr) == (ExitStatus.TERMINATED, "", "")
     assert list(output.parent.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "sqlite", "csv"])
+def test_what_a_killed_export_left_is_removed_by_the_next(tmp_path: Path, fmt: str) -> None:
+    output = tmp_path / "out" / "data"
+    output.parent.mkdir()
+    args = ["export", "--format", fmt, "--output", str(output)]
+    killed = run(args, tmp_path / "cache", fault=f"before-rename:{int(signal.SIGKILL)}")
+    assert killed.returncode == -signal.SIGKILL
+    assert len(stray(output.parent)) == 1  # SIGKILL cannot be caught: its temporary stays
+    done = run(args, tmp_path / "cache")
+    assert done.returncode == 0, done.stderr
+    assert [p.name for p in output.parent.iterdir()] == ["data"]

@@ -116,7 +116,7 @@ def store(kind: str, key: Path, stamp: Stamp, value: Any) -> None:
         data = msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload))
         place.parent.mkdir(parents=True, exist_ok=True)
         # Written whole or not at all: a reader, or an interrupted run, never sees half an entry.
-        with replacing(place, force=True) as temporary:
+        with replacing(place, force=True, sweep=False) as temporary:
             temporary.write_bytes(data)
     except (OSError, UsageError, OverflowError, msgspec.EncodeError):
         pass
