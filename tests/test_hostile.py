@@ -147,6 +147,11 @@ CASES: dict[str, tuple[bytes, str | re.Pattern[str]]] = {
         "6:49: area.source: source key 'x}\\\\immediate\\\\write18{ls}' cannot serve as a citation key: "
         "use letters, digits and inner -_.:",
     ),
+    "a tag on a key": ((HEAD + "!!binary a: 1\n").encode(), "6:1: tag '!!binary' is not allowed"),
+    "an anchor on a nested key": (
+        (HEAD + "energy: {&x coal_reserves: 1}\n").encode(),
+        "6:10: energy: anchor &x is not allowed",
+    ),
     "a boolean that is not": (
         (HEAD + "capital: !!bool maybe\n").encode(),
         "6:10: capital: cannot read 'maybe': not a boolean",
