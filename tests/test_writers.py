@@ -291,3 +291,30 @@ def test_what_a_killed_export_left_is_removed_by_the_next(tmp_path: Path, fmt: s
     done = run(args, tmp_path / "cache")
     assert done.returncode == 0, done.stderr
     assert [p.name for p in output.parent.iterdir()] == ["data"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into any folder whatever its mode")
+def test_a_read_only_folder_is_one_line_and_left_as_it_was(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    shutil.copytree(Path(__file__).parent / "fixtures" / "chart", folder)
+    before = snapshot(folder)
+    out = tmp_path / "out"
+    out.mkdir()
+    for path in (folder, folder / "countries", out):
+        path.chmod(0o555)
+    try:
+        imported = run(["import", "wdi", str(API), "--data-dir", str(folder)], tmp_path / "cache")
+        exported = run(["export", "--format", "json", "--output", str(out / "x.json")], tmp_path / "cache")
+    finally:
+        for path in (folder, folder / "countries", out):
+            path.chmod(0o755)
+    assert (imported.returncode, imported.stderr) == (
+        ExitStatus.USAGE,
+        f"Error: cannot write to data folder '{folder}': Permission denied\n",
+    )
+    assert snapshot(folder) == before
+    assert (exported.returncode, exported.stderr) == (
+        ExitStatus.USAGE,
+        f"Error: cannot write '{out / 'x.json'}': Permission denied\n",
+    )
+    assert list(out.iterdir()) == []

@@ -106,7 +106,8 @@ class UsageError(CaProfilesError):
     """Options that do not fit together or a value out of range."""
 
 
-class DataFolderBusy(CaProfilesError):
-    """Another process is writing the data folder (it holds the folder's lock)."""
+class DataFolderError(CaProfilesError):
+    """A data folder another process is writing (it holds the folder's lock), or one whose
+    interrupted update cannot be completed."""
 
     exit_status = ExitStatus.INVALID_DATA

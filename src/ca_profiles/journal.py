@@ -26,7 +26,7 @@ import os
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import DataFolderBusy, InvalidData, Problem
+from .errors import DataFolderError, InvalidData, Problem
 
 JOURNAL = ".ca-profiles-journal.json"
 STAGING = ".ca-profiles-staging-"
@@ -43,7 +43,7 @@ _held: dict[Path, tuple[int, int]] = {}
 @contextlib.contextmanager
 def locked(target: Path) -> Iterator[None]:
     """Hold the data folder's lock (re-entrant within a process); an interrupted update is
-    finished first. Another process holding it is a :class:`DataFolderBusy` error."""
+    finished first. Another process holding it is a :class:`DataFolderError` error."""
     import fcntl
 
     key = target.resolve()
@@ -59,15 +59,21 @@ def locked(target: Path) -> Iterator[None]:
         # The folder itself is locked: no lock file is left behind, and none can be faked.
         fd = os.open(target, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
     except OSError as exc:
-        raise DataFolderBusy(f"cannot lock data folder '{target}': {exc.strerror}") from None
+        raise DataFolderError(f"cannot lock data folder '{target}': {exc.strerror}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            raise DataFolderBusy(f"another import is running on '{target}'; try again when it ends") from None
+            raise DataFolderError(
+                f"another import is running on '{target}'; try again when it ends"
+            ) from None
         _held[key] = (fd, 1)
         try:
-            _recover_locked(target)
+            try:
+                _recover_locked(target)
+            except OSError as exc:
+                message = f"an interrupted update of '{target}' cannot be completed: {exc.strerror}"
+                raise DataFolderError(message) from None
             yield
         finally:
             del _held[key]
@@ -83,10 +89,10 @@ def recover(target: Path) -> None:
     try:
         with locked(target):
             pass
-    except DataFolderBusy:
+    except DataFolderError:
         if (target / JOURNAL).exists():
             # A writer is moving its files into place this very moment.
-            raise DataFolderBusy(
+            raise DataFolderError(
                 f"an import is updating '{target}' right now; try again when it ends"
             ) from None
 

@@ -302,23 +302,24 @@ def write_all(
         _stage_and_check(files, target, layers, today, Path(tempfile.mkdtemp(prefix=journal.STAGING)))
         return
     with writing(target):
-        staging = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=target))
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=target))
+        except OSError as exc:
+            raise _unwritable(target, exc) from None
         _stage_and_check(files, target, layers, today, staging)
         try:
             journal.commit(target, staging, [str(final.relative_to(target)) for final in files])
         except OSError as exc:
             committed = (target / journal.JOURNAL).exists()
             then = "the next run completes the update" if committed else "nothing was changed"
-            raise UsageError(
-                f"cannot write to data folder '{display(target)}': {exc.strerror}; {then}"
-            ) from None
+            raise _unwritable(target, exc, then) from None
 
 
 @contextlib.contextmanager
 def writing(target: Path, *, dry_run: bool = False) -> Iterator[None]:
     """Hold the lock of the data folder ``target`` (made if missing, removed again if nothing
     was written to it) while an importer reads what it will change and writes it. Another
-    writer on the folder is a :class:`~ca_profiles.errors.DataFolderBusy` error (exit 1); an
+    writer on the folder is a :class:`~ca_profiles.errors.DataFolderError` error (exit 1); an
     update a crash interrupted is first completed. A dry run takes no lock and makes nothing.
     """
     if dry_run:
@@ -328,7 +329,7 @@ def writing(target: Path, *, dry_run: bool = False) -> Iterator[None]:
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise UsageError(f"cannot write to data folder '{display(target)}': {exc.strerror}") from None
+        raise _unwritable(target, exc) from None
     try:
         with locked(target):
             yield
@@ -353,9 +354,16 @@ def _stage_and_check(
             raise InvalidData([replace(p, file=p.file.replace(shown, display(target), 1)) for p in problems])
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise UsageError(f"cannot write to data folder '{display(target)}': {exc.strerror}") from None
+        raise _unwritable(target, exc) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     if staging.parent != target:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unwritable(target: Path, exc: OSError, then: str = "") -> UsageError:
+    """A data folder that cannot be written (read-only, full): one line, and what became of it."""
+    return UsageError(
+        f"cannot write to data folder '{display(target)}': {exc.strerror}" + (f"; {then}" if then else "")
+    )
