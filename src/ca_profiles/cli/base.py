@@ -174,7 +174,10 @@ AsOfOption = Annotated[
 def complete_country(incomplete: str) -> list[str]:
     from ca_profiles.catalog import Catalog, normalize
 
-    catalog = Catalog.open()
+    try:
+        catalog = Catalog.open()
+    except CaProfilesError:
+        return []  # the command itself will say what is wrong with the data
     key = normalize(incomplete)
     return [id for id in catalog.ids if normalize(id).startswith(key)]
 
@@ -189,7 +192,11 @@ def complete_field(incomplete: str) -> list[str]:
 def complete_org(incomplete: str) -> list[str]:
     from ca_profiles.catalog import Catalog
 
-    return [id for id in sorted(Catalog.open().organizations) if id.startswith(incomplete.lower())]
+    try:
+        organizations = Catalog.open().organizations
+    except CaProfilesError:
+        return []
+    return [id for id in sorted(organizations) if id.startswith(incomplete.lower())]
 
 
 def complete_index(incomplete: str) -> list[str]:
