@@ -36,8 +36,8 @@ STAGING = ".ca-profiles-staging-"
 #: once an output is written in full, before it is renamed into place.
 FAULT = "CA_PROFILES_FAULT"
 
-#: Folders whose lock this process holds, with how many nested ``locked`` blocks hold it.
-_held: dict[Path, tuple[int, int]] = {}
+#: Folders whose lock this process holds.
+_held: set[Path] = set()
 
 
 @contextlib.contextmanager
@@ -47,13 +47,8 @@ def locked(target: Path) -> Iterator[None]:
     import fcntl
 
     key = target.resolve()
-    if key in _held:
-        fd, depth = _held[key]
-        _held[key] = (fd, depth + 1)
-        try:
-            yield
-        finally:
-            _held[key] = (fd, _held[key][1] - 1)
+    if key in _held:  # an outer block of this process holds it
+        yield
         return
     try:
         # The folder itself is locked: no lock file is left behind, and none can be faked.
@@ -67,7 +62,7 @@ def locked(target: Path) -> Iterator[None]:
             raise DataFolderError(
                 f"another import is running on '{target}'; try again when it ends"
             ) from None
-        _held[key] = (fd, 1)
+        _held.add(key)
         try:
             try:
                 _recover_locked(target)
@@ -76,7 +71,7 @@ def locked(target: Path) -> Iterator[None]:
                 raise DataFolderError(message) from None
             yield
         finally:
-            del _held[key]
+            _held.discard(key)
     finally:
         os.close(fd)  # closing the descriptor releases the lock
 
