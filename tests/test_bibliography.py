@@ -115,7 +115,11 @@ def test_cite_bibtex_parses_with_pybtex_and_bibtexparser(runner: CliRunner) -> N
     assert [str(p) for p in census.persons["author"]] == ["{Arcadian Statistics Office}"]
     assert [str(p) for p in entries["test-bank"].persons["author"]] == ["{Ann Smith and Bob Jones}"]
     assert survey.type == "techreport" and survey.fields["institution"] == "Survey Bureau"
-    assert survey.fields["title"] == r"{Energy survey: reserves\_\{2020\} in \$ and \#}"
+    # BibTeX counts escaped braces too: braces are written as commands, so none can unbalance.
+    assert (
+        survey.fields["title"]
+        == r"{Energy survey: reserves\_\textbraceleft{}2020\textbraceright{} in \$ and \#}"
+    )
     assert "year" not in survey.fields
     assert entries["test-names"].type == "book"
 
@@ -260,5 +264,6 @@ _UNESCAPE = {
 def test_escape_tex_leaves_no_special_character_bare(text: str) -> None:
     escaped = escape_tex(text)
     pattern = "|".join(map(re.escape, _UNESCAPE))
-    assert re.sub(pattern, lambda m: _UNESCAPE[m.group()], escaped) == text
+    # A line break is a space: a blank line would end TeX's paragraph inside a cell.
+    assert re.sub(pattern, lambda m: _UNESCAPE[m.group()], escaped) == text.replace("\n", " ")
     assert not re.search(r"[&%$#_{}~^\\]", re.sub(pattern, "", escaped))

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import csv
 import functools
+import io
 import json
+import re
 from pathlib import Path
 
+import pybtex.database
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from ca_profiles.cli import app
-from ca_profiles.errors import ExitStatus
+from ca_profiles.errors import UNSHOWABLE, ExitStatus
+from ca_profiles.model import Source
+from ca_profiles.render.citations import bibtex
+from ca_profiles.render.formats import render
+from ca_profiles.results import Rows
+from ca_profiles.textformats import FORMULA_START, OutputFormat
 
 NEW = Path(__file__).parent / "fixtures" / "releases" / "new"
 VIEWS = [
@@ -130,3 +141,73 @@ def test_a_field_has_no_csv_form(runner: CliRunner) -> None:
     result = runner.invoke(app, ["get", "kazakhstan", "energy.gas_reserves", "--format", "csv"])
     assert result.exit_code == ExitStatus.USAGE
     assert result.stderr == "Error: --format csv is for tables; use json, jsonl or yaml here\n"
+
+
+# --- hostile text in every format -------------------------------------------------------------
+
+#: Text a data file may hold (no control, bidi or zero-width character: those are load errors),
+#: rich in what each format treats as special.
+hostile_text = st.text(
+    st.one_of(
+        st.sampled_from(list("|\\{}%$&#_~^\"',;=+-@<>[]*`\n\t ")),
+        st.characters(blacklist_categories=("Cs", "Cc")),
+    ),
+    max_size=30,
+).filter(lambda t: not UNSHOWABLE.search(t))
+
+
+def _unescaped(line: str, char: str) -> int:
+    """How many times ``char`` stands in ``line`` without a backslash before it."""
+    return len(re.findall(r"(?<!\\)(?:\\\\)*" + re.escape(char), line))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(hostile_text, hostile_text), min_size=1, max_size=4), hostile_text)
+def test_every_format_escapes_what_is_special_to_it(cells: list[tuple[str, str]], title: str) -> None:
+    rows = [{"name": a, "note": b} for a, b in cells]
+    result = Rows("hostile", title or "t", ["name", "note"], rows, {}, sources=["wb-wdi"])
+
+    parsed = list(csv.reader(io.StringIO(render(result, OutputFormat.csv) or "")))
+    assert parsed[0] == ["name", "note"]
+    for (a, b), back in zip(cells, parsed[1:], strict=True):
+        for written, read in zip((a, b), back, strict=True):
+            guarded = written.startswith(FORMULA_START)
+            assert read == ("'" + written if guarded else written)
+
+    markdown = (render(result, OutputFormat.markdown) or "").splitlines()
+    table = markdown[: 2 + len(rows)]
+    assert all(_unescaped(line, "|") == 3 for line in table), table
+    assert markdown[2 + len(rows)] == "" and markdown[3 + len(rows)].startswith("Table: ")
+
+    latex = (render(result, OutputFormat.latex) or "").splitlines()
+    body = latex[7 : 7 + len(rows)]
+    assert len(body) == len(rows) and latex[7 + len(rows)] == r"\bottomrule"
+    for line in [latex[2], *body]:
+        bare = line.replace(r"\\", "")
+        assert _unescaped(bare, "%") == 0 and _unescaped(bare, "#") == 0 and _unescaped(bare, "$") == 0
+        assert _unescaped(bare, "{") == _unescaped(bare, "}")
+    assert all(_unescaped(line, "&") == 1 for line in body)
+
+
+@settings(max_examples=200, deadline=None)
+@given(hostile_text, hostile_text, hostile_text)
+def test_bibtex_fields_stay_balanced_whatever_the_text(author: str, title: str, publisher: str) -> None:
+    import datetime as dt
+
+    source = Source(
+        title=title or "t",
+        publisher=publisher or "p",
+        author=author or None,
+        url="https://example.org/{x}",
+        accessed=dt.date(2024, 1, 1),
+        kind="dataset",
+    )
+    text = bibtex("key", source)
+    depth = 0
+    for char in text:  # BibTeX counts every brace, escaped or not
+        depth += {"{": 1, "}": -1}.get(char, 0)
+        assert depth >= 0
+    assert depth == 0
+    assert text.count("\n  ") == text.count(" = {")  # one field a line
+    entries = pybtex.database.parse_string(text, "bibtex").entries
+    assert list(entries) == ["key"]

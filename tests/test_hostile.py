@@ -70,7 +70,7 @@ CASES: dict[str, tuple[bytes, str | re.Pattern[str]]] = {
     ),
     "a raw escape character": (
         HEAD.encode() + b"capital: \xc3\xa9\x1b[31mred\n",
-        r"6:11: character '\x1b' is not allowed in YAML (escape it in double quotes)",
+        r"6:11: character '\x1b' is not allowed in text: control characters are refused",
     ),
     "NUL byte": (HEAD.encode() + b"capital: A\x00stana\n", "6:11: NUL byte in file"),
     "only a comment": (b"# nothing here\n", "1:1: empty file: expected a mapping"),
@@ -120,7 +120,46 @@ CASES: dict[str, tuple[bytes, str | re.Pattern[str]]] = {
     ),
     "escape in a key": (
         (HEAD + '"capital\\e[31m": x\n').encode(),
-        "6:1: capital\\x1b[31m: unknown key 'capital\\x1b[31m'; did you mean capital?",
+        "6:1: capital\\x1b[31m: U+001B (a control character) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "zero-width space in a name": (
+        HEAD.replace("name: Hostile", "name: Host\u200bile").encode(),
+        "2:11: name: U+200B (ZERO WIDTH SPACE) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "bidi override in an alias": (
+        (HEAD + 'aliases: ["\\u202egnp.exe"]\n').encode(),
+        "6:11: aliases[0]: U+202E (RIGHT-TO-LEFT OVERRIDE) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "carriage return in a note": (
+        (HEAD + 'gaps: [{field: capital, note: "one\\rtwo"}]\n').encode(),
+        "6:31: gaps[0].note: U+000D (a control character) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "C1 control in a capital": (
+        (HEAD + 'capital: "\\x9b2J"\n').encode(),
+        "6:10: capital: U+009B (a control character) is not allowed in text: "
+        "control, bidi and zero-width characters are refused",
+    ),
+    "a source key that is LaTeX": (
+        (HEAD + "area: {value: 1, unit: km2, year: 2020, source: 'x}\\immediate\\write18{ls}'}\n").encode(),
+        "6:49: area.source: source key 'x}\\\\immediate\\\\write18{ls}' cannot serve as a citation key: "
+        "use letters, digits and inner -_.:",
+    ),
+    "a tag on a key": ((HEAD + "!!binary a: 1\n").encode(), "6:1: tag '!!binary' is not allowed"),
+    "an anchor on a nested key": (
+        (HEAD + "energy: {&x coal_reserves: 1}\n").encode(),
+        "6:10: energy: anchor &x is not allowed",
+    ),
+    "a boolean that is not": (
+        (HEAD + "capital: !!bool maybe\n").encode(),
+        "6:10: capital: cannot read 'maybe': not a boolean",
+    ),
+    "a timestamp that is not": (
+        (HEAD + "capital: !!timestamp nope\n").encode(),
+        "6:10: capital: cannot read 'nope': not a timestamp",
     ),
 }
 
@@ -202,11 +241,12 @@ def test_no_code_runs_from_a_python_tag_in_a_subprocess(tmp_path: Path, user_dat
 
 # --- text from data files on the terminal -----------------------------------------------------
 
-#: Rich markup, a colour escape, a window-title escape ending in a bell, an 8-bit CSI, a bidi
-#: override and a carriage return.
-MARKED = "[bold red]Atlan[/]tis \x1b[5;31mblink\x1b[0m \x1b]0;pwned\x07 \x9b2J \u202egnp.exe \rover"
-MARKED_YAML = json.dumps(MARKED)  # a YAML double-quoted scalar, escapes and all
-RAW = ("\x1b[5;31m", "\x1b]0;", "\x07", "\x9b", "\u202e", "\r")
+#: Rich markup in text, shown as it is written.
+MARKED = "[bold red]Atlan[/]tis [link=https://example.org]here[/link] :warning:"
+MARKED_YAML = json.dumps(MARKED)
+#: A colour escape, a window title ending in a bell, an OSC-8 link, an 8-bit CSI, a bidi
+#: override, a zero-width space and a carriage return: each is a load error wherever it is.
+RAW = ("\x1b[5;31m", "\x1b]0;pwned\x07", "\x1b]8;;https://evil\x1b\\", "\x9b2J", "\u202e", "\u200b", "\r")
 
 
 @pytest.fixture
@@ -219,17 +259,15 @@ def marked(user_data: Path) -> Path:
     return user_data
 
 
-def test_markup_and_escapes_in_data_are_shown_not_obeyed(runner: CliRunner, marked: Path) -> None:
+def test_markup_in_data_is_shown_not_obeyed(runner: CliRunner, marked: Path) -> None:
     result = runner.invoke(
         app, ["show", "Poseidonia", "--full", "--data-dir", str(marked)], env={"COLUMNS": "200"}
     )
     assert result.exit_code == 0, result.output
-    assert not any(raw in result.stdout for raw in RAW)
-    assert result.stdout.count("[bold red]Atlan[/]tis \\x1b[5;31mblink\\x1b[0m \\x1b]0;pwned\\x07") == 2
-    assert "\\x9b2J \\u202egnp.exe \\x0dover" in result.stdout
+    assert result.stdout.count("[bold red]Atlan[/]tis [link=https://example.org]here[/link] :warning:") == 2
 
 
-def test_escapes_in_data_reach_no_terminal_through_a_pipe_or_in_colour(marked: Path) -> None:
+def test_markup_in_data_is_text_through_a_pipe_or_in_colour(marked: Path) -> None:
     for colour in ({}, {"FORCE_COLOR": "1", "TERM": "xterm-256color"}):
         env = {**os.environ, "CA_PROFILES_DATA": str(marked), "COLUMNS": "200", **colour}
         env.pop("NO_COLOR", None)
@@ -241,9 +279,62 @@ def test_escapes_in_data_reach_no_terminal_through_a_pipe_or_in_colour(marked: P
         )
         out = done.stdout.decode()
         assert done.returncode == 0
-        assert not any(raw in out for raw in RAW)
-        assert "\\x1b[5;31mblink" in out
+        assert "[/]tis [link=https://example.org]here" in out
+        assert "\x1b]8;" not in out
         assert ("\x1b[" in out) == bool(colour)  # rich's own colours only when asked for
+
+
+#: Where text from a data file goes: every command that reads the file reports the character.
+READERS = [
+    ["show", "atlantis"],
+    ["get", "atlantis", "capital", "--json"],
+    ["list"],
+    ["export", "--format", "json", "--output", "{out}"],
+    ["cite", "atlantis"],
+    ["sources"],
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "place"),
+    [
+        *((raw, "capital") for raw in RAW),
+        (RAW[1], "gap note"),
+        (RAW[2], "source title"),
+        (RAW[5], "source title"),
+    ],
+)
+def test_control_bidi_and_zero_width_text_is_an_error_in_every_command(
+    user_data: Path, tmp_path: Path, raw: str, place: str
+) -> None:
+    text = json.dumps(f"Atlan{raw}tis")
+    profile = ATLANTIS + "area: {value: 1, unit: km2, year: 2020, source: mine}\n"
+    sources = (
+        "sources:\n  mine: {title: TITLE, publisher: P, url: 'https://example.org', "
+        "accessed: 2024-01-01, kind: dataset}\n"
+    )
+    if place == "capital":
+        profile += f"capital: {text}\n"
+    elif place == "gap note":
+        profile += f"gaps: [{{field: capital, note: {text}}}]\n"
+    else:
+        sources = sources.replace("TITLE", text)
+    (user_data / "countries" / "atlantis.yaml").write_text(profile)
+    (user_data / "sources.yaml").write_text(sources)
+    bad = user_data / ("sources.yaml" if place == "source title" else "countries/atlantis.yaml")
+    env = {**os.environ, "CA_PROFILES_DATA": str(user_data), "COLUMNS": "120"}
+    for args in READERS:
+        args = [a.replace("{out}", str(tmp_path / "out.json")) for a in args]
+        done = subprocess.run(
+            [sys.executable, "-m", "ca_profiles", *args], capture_output=True, env=env, timeout=60
+        )
+        shown = (done.stdout + done.stderr).decode()
+        assert not any(r in shown for r in RAW), (args, shown)
+        assert f"{display(bad)}:" in shown and "is not allowed in text" in shown, (args, shown)
+        assert "Traceback" not in shown
+        if args[0] != "list" and (args[0] not in ("sources", "export") or place == "source title"):
+            assert done.returncode == ExitStatus.INVALID_DATA, (args, shown)
+    assert not (tmp_path / "out.json").exists() or place != "source title"
 
 
 def test_escapes_in_a_file_name_or_key_reach_no_terminal(runner: CliRunner, user_data: Path) -> None:
@@ -253,7 +344,9 @@ def test_escapes_in_a_file_name_or_key_reach_no_terminal(runner: CliRunner, user
     assert result.exit_code == 0
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert result.stderr.startswith("Warning: skipped ")
-    assert "\\x1b]0;pwned\\x07.yaml:6:1: \\x1b[31m: unknown key '\\x1b[31m'" in result.stderr
+    assert (
+        "\\x1b]0;pwned\\x07.yaml:6:1: \\x1b[31m: U+001B (a control character) is not allowed" in result.stderr
+    )
     assert result.stderr.count("\n") == 1
 
 
@@ -285,7 +378,11 @@ def test_links_out_of_the_data_folder_are_refused(runner: CliRunner, user_data: 
     (countries / "outside.yaml").symlink_to(outside)
     (countries / "passwd.yaml").symlink_to("/etc/passwd")
     (countries / "loop.yaml").symlink_to(countries / "loop.yaml")
-    (countries / "inside.yaml").symlink_to(countries / "atlantis.yaml")
+    (countries / "kept").mkdir()
+    (countries / "kept" / "inside.yaml").write_text(
+        ATLANTIS.replace("atlantis", "inside").replace("AX", "IX").replace("ATL", "IXS")
+    )
+    (countries / "inside.yaml").symlink_to(countries / "kept" / "inside.yaml")
     result = runner.invoke(app, ["show", "atlantis", "--json", "--data-dir", str(user_data)])
     assert result.exit_code == 0
     assert json.loads(result.stdout)["id"] == "atlantis"
@@ -339,3 +436,129 @@ def test_a_data_folder_that_does_not_exist_is_a_usage_error(
     result = runner.invoke(app, ["show", "kazakhstan", *args], env=env)
     assert result.exit_code == ExitStatus.USAGE
     assert result.stderr == f"Error: data folder '{folder}' does not exist or is not a folder\n"
+
+
+# --- the cache --------------------------------------------------------------------------------
+
+
+def _bounded_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+@pytest.mark.parametrize("kind", ["fifo", "link to /dev/zero", "huge file", "folder"])
+def test_a_cache_entry_that_is_not_a_small_regular_file_is_a_miss(tmp_path: Path, kind: str) -> None:
+    cache = tmp_path / "cache"
+    env = {**os.environ, "CA_PROFILES_CACHE": str(cache)}
+    args = [sys.executable, "-m", "ca_profiles", "show", "kazakhstan", "--json"]
+    first = subprocess.run(args, capture_output=True, env=env, timeout=60)
+    entries = list(cache.rglob("*.msgpack"))
+    assert first.returncode == 0 and entries
+    for entry in entries:
+        entry.unlink()
+        if kind == "fifo":
+            os.mkfifo(entry)
+        elif kind == "folder":
+            entry.mkdir()
+        elif kind == "huge file":
+            with entry.open("wb") as stream:
+                stream.truncate(1 << 31)  # sparse: 2 GiB that take no room
+        else:
+            entry.symlink_to("/dev/zero")
+    again = subprocess.run(args, capture_output=True, env=env, timeout=30, preexec_fn=_bounded_memory)
+    assert again.returncode == 0, again.stderr
+    assert (again.stdout, again.stderr) == (first.stdout, first.stderr)
+
+
+# --- layers -----------------------------------------------------------------------------------
+
+KAZAKHSTAN = (Path(__file__).parents[1] / "data" / "countries" / "kazakhstan.yaml").read_text()
+WDI_API = Path(__file__).parent / "fixtures" / "wdi" / "API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_fixture.csv"
+
+
+def tool(*args: str, data: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "100"}
+    env.pop("CA_PROFILES_DATA", None)
+    if data is not None:
+        env["CA_PROFILES_DATA"] = str(data)
+    return subprocess.run(
+        [sys.executable, "-m", "ca_profiles", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def test_json_meta_and_version_name_the_folders_over_the_release(user_data: Path) -> None:
+    (user_data / "countries" / "kazakhstan.yaml").write_text(KAZAKHSTAN.replace("Astana", "Astana (mine)"))
+    (user_data / "sources.yaml").write_text("sources: {}\n")
+    expected = [
+        {
+            "path": str(user_data),
+            "overrides": ["countries/kazakhstan.yaml", "sources.yaml"],
+            "adds": ["countries/atlantis.yaml"],
+        }
+    ]
+    for args in (["show", "kazakhstan", "--json"], ["get", "kz", "population", "--json"]):
+        done = tool(*args, "--data-dir", str(user_data))
+        assert done.returncode == 0, done.stderr
+        assert json.loads(done.stdout)["meta"]["data_folders"] == expected
+        assert "data_folders" not in json.loads(tool(*args).stdout)["meta"]
+    version = tool("--version", "--data-dir", str(user_data))
+    assert version.returncode == 0
+    assert version.stdout.endswith(f", locally modified by {user_data}\n")
+    assert "locally modified" in tool("--version", data=user_data).stdout
+    assert "locally modified" not in tool("--version").stdout
+
+
+COMMANDS = [
+    ["show", "kazakhstan"],
+    ["list"],
+    ["compare", "kz", "kg"],
+    ["export", "--format", "json", "--output", "-"],
+]
+
+
+@pytest.mark.parametrize(
+    ("file", "content", "message"),
+    [
+        (
+            "countries/kazakh.yaml",
+            KAZAKHSTAN.replace("iso2: KZ", "iso2: QZ").replace("iso3: KAZ", "iso3: QAZ"),
+            "countries/kazakh.yaml:1:1: id: id 'kazakhstan' differs from the file name",
+        ),
+        (
+            "countries/atlantis.yaml",
+            ATLANTIS.replace("iso3: ATL", "iso3: KAZ"),
+            "countries/kazakhstan.yaml:1:1: iso: ISO code KAZ is claimed by 'atlantis' too",
+        ),
+    ],
+    ids=["id is not the file name", "ISO code claimed twice"],
+)
+def test_layers_that_disagree_are_an_error_in_every_command(
+    user_data: Path, tmp_path: Path, file: str, content: str, message: str
+) -> None:
+    (user_data / file).write_text(content)
+    before = sorted(user_data.rglob("*"))
+    for args in [*COMMANDS, ["import", "wdi", str(WDI_API), "--data-dir", str(user_data)]]:
+        args = [a.replace("-", str(tmp_path / "out.json")) if a == "-" else a for a in args]
+        done = tool(*args, data=user_data)
+        assert done.returncode == ExitStatus.INVALID_DATA, (args, done.stderr)
+        assert done.stderr.startswith("Error: ") and message.split(":")[0] in done.stderr, (args, done.stderr)
+        assert done.stdout == ""
+    assert not (tmp_path / "out.json").exists()
+    assert sorted(user_data.rglob("*")) == before  # the import wrote nothing
+
+
+def test_an_invalid_override_is_an_error_not_a_world_without_the_country(
+    user_data: Path, tmp_path: Path
+) -> None:
+    (user_data / "countries" / "kazakhstan.yaml").write_text(KAZAKHSTAN.replace("iso2: KZ", "iso2: [KZ]"))
+    for args in COMMANDS:
+        args = [a.replace("-", str(tmp_path / "out.json")) if a == "-" else a for a in args]
+        done = tool(*args, data=user_data)
+        assert done.returncode == ExitStatus.INVALID_DATA, (args, done.stdout)
+        assert "countries/kazakhstan.yaml:" in done.stderr and "iso2" in done.stderr
+    # A new profile that cannot be read leaves the others working, as before.
+    (user_data / "countries" / "kazakhstan.yaml").unlink()
+    (user_data / "countries" / "broken.yaml").write_text("id: [broken\n")
+    listed = tool("list", data=user_data)
+    assert listed.returncode == 0 and listed.stderr.startswith("Warning: skipped ")

@@ -10,21 +10,26 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ca_profiles.errors import UNSHOWABLE
 from ca_profiles.loader import decode, parse_yaml
-from ca_profiles.model import UNITS, Profile
+from ca_profiles.model import SOURCE_KEY, UNITS, Profile
 
-text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)
+#: Text a data file may hold: no control, bidi or zero-width character (those are load errors).
+text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20).filter(
+    lambda t: not UNSHOWABLE.search(t)
+)
+keys = st.from_regex(f"^{SOURCE_KEY}$", fullmatch=True).filter(lambda k: 0 < len(k) <= 200)
 years = st.integers(min_value=1900, max_value=2025)
 numbers = st.floats(allow_nan=False, allow_infinity=False, width=64)
 units = st.sampled_from(sorted(UNITS))
 point = st.fixed_dictionaries(
-    {"value": numbers, "unit": units, "year": years, "source": text},
+    {"value": numbers, "unit": units, "year": years, "source": keys},
     optional={"rank": st.integers(1, 250), "note": text},
 )
 series = st.fixed_dictionaries(
     {
         "unit": units,
-        "source": text,
+        "source": keys,
         "series": st.dictionaries(years, numbers, min_size=1, max_size=8).map(
             lambda d: dict(sorted(d.items()))
         ),
@@ -37,7 +42,7 @@ membership = st.fixed_dictionaries(
         "org": text,
         "status": st.sampled_from(["member", "observer", "suspended", "withdrawn"]),
         "since": dates,
-        "source": text,
+        "source": keys,
     },
     optional={"until": dates, "note": text},
 )

@@ -6,8 +6,11 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -107,11 +110,16 @@ HEADER = '"Country Name","Country Code","Indicator Name","Indicator Code","2022"
 PREAMBLE = '"Data Source","World Development Indicators",\n\n"Last Updated Date","2026-07-01",\n\n'
 GOOD = '"Kazakhstan","KAZ","Remittances","BX.TRF.PWKR.DT.GD.ZS","0.2","0.3",\n'
 
+POPULATION = GOOD.replace("BX.TRF.PWKR.DT.GD.ZS", "SP.POP.TOTL")
+
+
+def with_value(text: str, row: str = GOOD) -> str:
+    """An API download whose one row holds ``text`` for 2023."""
+    return PREAMBLE + HEADER + "\n" + row.replace('"0.3"', f'"{text}"')
+
+
 MALFORMED = {
-    "not-a-number": (
-        PREAMBLE + HEADER + "\n" + GOOD.replace('"0.3"', '"n/a"'),
-        "6:63: KAZ 2023: 'n/a' is not a number",
-    ),
+    "not-a-number": (with_value("n/a"), "6:63: KAZ 2023: 'n/a' is not a number"),
     "short-row": (
         PREAMBLE + HEADER + "\n" + '"Kazakhstan","KAZ","Remittances","BX.TRF.PWKR.DT.GD.ZS","0.2"\n',
         "6:1: expected 7 cells as in the header, found 5",
@@ -130,6 +138,29 @@ MALFORMED = {
         "3:21: the Last Updated Date is not a date (YYYY-MM-DD)",
     ),
     "empty": ("", "1:1: no World Bank header "),
+    "second-row-in-lower-case": (
+        PREAMBLE + HEADER + "\n" + GOOD + GOOD.replace('"KAZ"', '"kaz"'),
+        "7:14: a second row for KAZ BX.TRF.PWKR.DT.GD.ZS (the first is on line 6)",
+    ),
+    "repeated-year": (
+        PREAMBLE + HEADER.replace('"2023"', '"2022"') + "\n",
+        "5:72: header column 6 repeats the year 2022 of column 5",
+    ),
+    "grouped-digits": (with_value("1_000"), "6:63: KAZ 2023: '1_000' is not a number"),
+    "arabic-indic-digits": (with_value("\u0661\u0662"), "6:63: KAZ 2023: '\u0661\u0662' is not a number"),
+    "infinity": (with_value("inf"), "6:63: KAZ 2023: 'inf' is not a number"),
+    "negative-population": (
+        with_value("-5", POPULATION),
+        "6:54: KAZ 2023: -5 is out of range for population (0 to 10,000,000,000 persons)",
+    ),
+    "huge-population": (
+        with_value("1e308", POPULATION),
+        "6:54: KAZ 2023: 1e308 is out of range for population (0 to 10,000,000,000 persons)",
+    ),
+    "percentage-past-100": (
+        with_value("130"),
+        "6:63: KAZ 2023: 130 is out of range for migration.remittances_pct_gdp (0 to 100 pct_gdp)",
+    ),
     "no-code": (
         PREAMBLE + HEADER + "\n" + GOOD.replace('"KAZ"', '""'),
         "6:14: the Country Code '' is not a code",
@@ -147,7 +178,7 @@ def test_malformed_file_names_line_and_column(case: str, tmp_path: Path) -> None
     assert str(caught.value).startswith(f"{display(path)}:{expected}")
 
 
-values = st.one_of(st.none(), st.floats(allow_nan=False, allow_infinity=False, width=32))
+values = st.one_of(st.none(), st.floats(min_value=0, max_value=1e10, width=32))
 
 
 @given(
@@ -544,3 +575,50 @@ def test_written_numbers_read_back_exactly(number: float) -> None:
 @pytest.mark.parametrize("path", sorted((BUNDLED / "countries").glob("*.yaml")) + [BUNDLED / "sources.yaml"])
 def test_every_bundled_file_is_edited_without_changing_its_layout(path: Path) -> None:
     assert update.open_document(path).dump() == path.read_text(encoding="utf-8")
+
+
+def _bounded_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+
+def test_a_big_download_is_read_in_bounded_memory(tmp_path: Path) -> None:
+    """Rows of other indicators are read and dropped one by one; a file with more rows of the
+    indicators than the World Bank has economies is refused before it fills memory."""
+    years = [str(year) for year in range(1960, 2025)]
+    header = '"Country Name","Country Code","Indicator Name","Indicator Code",' + ",".join(years) + "\n"
+    other = tmp_path / "WDICSV.csv"
+    with other.open("w", encoding="utf-8") as stream:
+        stream.write(header)
+        row = ",".join(["1.5"] * len(years))
+        for number in range(200_000):  # some 70 MB of indicators the import does not read
+            stream.write(f'"C{number}","C{number}","Other","XX.OTHER.{number % 500}",{row}\n')
+        stream.write(f'"Kazakhstan","KAZ","Population","SP.POP.TOTL",{",".join(["100"] * len(years))}\n')
+    many = tmp_path / "many.csv"
+    with many.open("w", encoding="utf-8") as stream:
+        stream.write(header)
+        for number in range(wdi.MAX_ROWS + 1):
+            stream.write(f'"C","C{number}","Population","SP.POP.TOTL",{",".join(["100"] * len(years))}\n')
+    env = {**os.environ, "CA_PROFILES_CACHE": str(tmp_path / "cache")}
+    for path, status in ((other, 0), (many, ExitStatus.INVALID_DATA)):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "ca_profiles",
+                "import",
+                "wdi",
+                str(path),
+                "--data-dir",
+                str(tmp_path / "d"),
+                "--dry-run",
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+            preexec_fn=_bounded_memory,
+        )
+        assert done.returncode == status, done.stderr
+    assert f"more than {wdi.MAX_ROWS:,} rows of the indicators" in done.stderr

@@ -4,8 +4,9 @@ Entries live under ``$CA_PROFILES_CACHE``, else ``$XDG_CACHE_HOME/ca-profiles``,
 ``~/.cache/ca-profiles``, as msgpack, one file per entry, each stamped with what it was built
 from: the data file's :func:`stamp` and the code that decoded it. The cache is never required:
 an entry that is missing, stale, corrupt or unreadable is a miss, and a cache folder that
-cannot be written is simply not written (the tool then parses every time). A file that fails
-to decode is never stored as decoded data, and ``validate`` never reads the cache.
+cannot be written is simply not written (the tool then parses every time). Only regular files
+of a bounded size are read as entries: a named pipe, a device or a link there is a miss. A file
+that fails to decode is never stored as decoded data, and ``validate`` never reads the cache.
 """
 
 from __future__ import annotations
@@ -20,8 +21,12 @@ import msgspec
 
 from . import __version__
 from .errors import UsageError
+from .loader import NotRegular, TooBig, read_regular
 
 T = TypeVar("T")
+#: The largest entry read: more than any data file decodes to (they are 1 MiB at most) or a
+#: folder's name index needs. Anything bigger, or not a regular file, is a miss.
+MAX_ENTRY = 32 * 1024 * 1024
 #: What an entry was built from: a file's :func:`stamp`, or () where the entry checks itself.
 Stamp = tuple[int, ...]
 
@@ -87,11 +92,14 @@ def load(kind: str, key: Path, stamp: Stamp, type_: type[T]) -> T | None:
     if place is None:
         return None
     try:
-        entry = msgspec.msgpack.decode(place.read_bytes(), type=_Entry)
+        raw = read_regular(place, MAX_ENTRY, follow=False)
+        if len(raw) > MAX_ENTRY:
+            return None
+        entry = msgspec.msgpack.decode(raw, type=_Entry)
         if (entry.code, entry.key, entry.stamp) != (_code(), name, stamp):
             return None
         return msgspec.msgpack.decode(entry.payload, type=type_)
-    except (OSError, msgspec.MsgspecError):
+    except (OSError, NotRegular, TooBig, msgspec.MsgspecError):
         return None
 
 
@@ -108,7 +116,7 @@ def store(kind: str, key: Path, stamp: Stamp, value: Any) -> None:
         data = msgspec.msgpack.encode(_Entry(_code(), name, stamp, payload))
         place.parent.mkdir(parents=True, exist_ok=True)
         # Written whole or not at all: a reader, or an interrupted run, never sees half an entry.
-        with replacing(place, force=True) as temporary:
+        with replacing(place, force=True, sweep=False) as temporary:
             temporary.write_bytes(data)
     except (OSError, UsageError, OverflowError, msgspec.EncodeError):
         pass

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import msgspec
 
-from . import cache, checks
+from . import cache, checks, journal
 from .asof import records
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
@@ -57,6 +57,10 @@ class _Names(msgspec.Struct, array_like=True):
     stamp: cache.Stamp
     names: list[str]
     problems: list[Problem]
+    #: The id the file declares and its ISO codes, checked across layers (required: an
+    #: entry written before they were kept is a miss, not an empty id).
+    id: str
+    iso: list[str]
 
 
 @dataclass
@@ -69,20 +73,73 @@ class Catalog:
     _loaded: dict[str, Profile | None] = field(default_factory=dict)
     #: The profile files of each data folder, for the folder's name index.
     _folders: dict[Path, list[Path]] = field(default_factory=dict)
+    #: Profile ids whose file in a later data folder replaces one in an earlier folder.
+    overridden: set[str] = field(default_factory=set)
 
     @classmethod
     def open(cls, data_dirs: list[Path] | None = None, *, roots: list[Path] | None = None) -> Catalog:
         """The bundled data with the user's folders over it; or, given ``roots``, those folders alone."""
         catalog = cls(data_roots(data_dirs) if roots is None else roots)
+        for root in catalog.roots[1:] if roots is None else catalog.roots:
+            journal.recover(root)  # an update a crash cut short is finished before it is read
         for root in catalog.roots:
             paths = catalog._folders.setdefault(root, [])
             for path, problem in profile_files(root):
                 if problem is not None:
                     catalog.problems.append(problem)
                 else:
+                    if path.stem in catalog.files:
+                        catalog.overridden.add(path.stem)
                     catalog.files[path.stem] = path
                     paths.append(path)
+        if len(catalog.roots) > 1:
+            catalog._check_layers()
         return catalog
+
+    def layers(self) -> list[dict[str, object]]:
+        """Each data folder over the first (the bundled data): what it replaces and adds."""
+        result: list[dict[str, object]] = []
+        below: set[str] = set()
+        for index, root in enumerate(self.roots):
+            names = [f"countries/{path.name}" for path in self._folders.get(root, [])]
+            names += [name for name in _SHARED if (root / name).is_file()]
+            if index:
+                result.append(
+                    {
+                        "path": str(root),
+                        "overrides": sorted(n for n in names if n in below),
+                        "adds": sorted(n for n in names if n not in below),
+                    }
+                )
+            below.update(names)
+        return result
+
+    @property
+    def locally_modified(self) -> bool:
+        """Whether any data folder over the bundled data holds a file."""
+        return any(layer["overrides"] or layer["adds"] for layer in self.layers())
+
+    def _check_layers(self) -> None:
+        """Across every layer: each profile's id is its file name, and no two profiles claim one
+        ISO code (else a country would be shown twice, or receive another's imported rows)."""
+        entries = self._entries
+        problems: list[Problem] = []
+        holders: dict[str, str] = {}
+        for id in self.ids:
+            path = self.files[id]
+            entry = entries[str(path)]
+            if entry.problems:
+                continue
+            if entry.id != id:
+                message = f"id {entry.id!r} differs from the file name: name the file {entry.id}.yaml"
+                problems.append(Problem(display(path), 1, 1, "id", message))
+            for code in entry.iso:
+                other = holders.setdefault(code, id)
+                if other != id:
+                    message = f"ISO code {code} is claimed by {other!r} too ({display(self.files[other])})"
+                    problems.append(Problem(display(path), 1, 1, "iso", message))
+        if problems:
+            raise InvalidData(problems)
 
     # --- profiles ---------------------------------------------------------------------------
 
@@ -124,23 +181,41 @@ class Catalog:
         return self.get(self.resolve(name))
 
     def profiles(self) -> list[Profile]:
-        """Every profile that reads cleanly, in id order; problems are kept in ``problems``."""
-        loaded = (self._load(id) for id in self.ids)
-        return [profile for profile in loaded if profile is not None]
+        """Every profile that reads cleanly, in id order; problems are kept in ``problems``.
+
+        A file that replaces a profile of an earlier data folder and cannot be read is an
+        error: leaving that country out would show a world without it.
+        """
+        loaded = [(id, self._load(id)) for id in self.ids]
+        broken = {
+            display(self.files[id]) for id, profile in loaded if profile is None and id in self.overridden
+        }
+        if broken:
+            raise InvalidData([p for p in self.problems if p.file in broken])
+        return [profile for _, profile in loaded if profile is not None]
 
     # --- names ------------------------------------------------------------------------------
 
     @cached_property
-    def _names(self) -> dict[str, set[str]]:
-        """Normalized name → ids, from each data folder's index rather than every profile."""
+    def _entries(self) -> dict[str, _Names]:
+        """Each profile file's entry in its data folder's name index."""
         entries: dict[str, _Names] = {}
         for root, paths in self._folders.items():
             index = self._index(root, paths)
             entries.update((str(path), index[path.name]) for path in paths)
+        return entries
+
+    @cached_property
+    def _names(self) -> dict[str, set[str]]:
+        """Normalized name → ids, from each data folder's index rather than every profile."""
+        entries = self._entries
         names: dict[str, set[str]] = {}
         for id in self.ids:
             path = self.files[id]
             entry = entries[str(path)]
+            if entry.problems and id in self.overridden:
+                # Its names would resolve to nothing: the replaced country would seem unknown.
+                raise InvalidData([replace(problem, file=display(path)) for problem in entry.problems])
             if entry.problems and id not in self._loaded:
                 self.problems += [replace(problem, file=display(path)) for problem in entry.problems]
                 self._loaded[id] = None
@@ -170,13 +245,14 @@ class Catalog:
         try:
             profile = self._decode(path, Profile)
         except InvalidData as exc:
-            return _Names(stamp, names, exc.problems)
+            return _Names(stamp, names, exc.problems, path.stem, [])
         if self.files[path.stem] == path:  # not a profile that a later folder replaces
             self._loaded[path.stem] = profile
         # Every official name the country has had answers to it, not only today's.
         official = [str(r.value) for r in records(profile.official_name) if r.value is not None]
         labels = (profile.name, *official, profile.iso2, profile.iso3, *profile.aliases)
-        return _Names(stamp, names + [normalize(label) for label in labels], [])
+        iso = [profile.iso2.upper(), profile.iso3.upper()]
+        return _Names(stamp, names + [normalize(label) for label in labels], [], profile.id, iso)
 
     def resolve(self, name: str) -> str:
         """A country id from any of its names; unknown and ambiguous names are errors."""
@@ -263,11 +339,14 @@ def validate(
     layers (and of the data folder it stands in).
     """
     roots = data_roots(data_dirs)
+    for root in roots[1:]:
+        journal.recover(root)
     targets: list[tuple[Path, Problem | None]] = []
     if not paths:
         targets = [t for root in roots for t in _files_of(root)]
     for path in paths or []:
         if path.is_dir():
+            journal.recover(path)
             roots.append(path)
             targets += _files_of(path)
         elif path.is_file():

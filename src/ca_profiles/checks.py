@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
@@ -13,7 +12,6 @@ from .errors import Problem
 from .loader import Document, KeyPath
 from .model import (
     FACTS,
-    SOURCE_KEY,
     Dated,
     Figure,
     InfrastructureFile,
@@ -274,11 +272,8 @@ def _factor_problems(
 
 
 def check_sources(sources: Sources, doc: Document, known: set[str], today: dt.date) -> list[Problem]:
+    # Keys that cannot be citation keys are refused as the file is read (model.SourceKey).
     problems = list(check_records(sources, doc, known, today))
-    for key in sources.sources:
-        if not re.fullmatch(SOURCE_KEY, key):
-            message = f"source key {key!r} cannot serve as a citation key: use letters, digits and inner -_.:"
-            problems.append(doc.problem(("sources", key), message, at_key=True))
     for field, keys in sources.preferred.items():
         for index, key in enumerate(keys):
             if key not in known:

@@ -15,15 +15,24 @@ class ExitStatus(IntEnum):
     USAGE = 2
     #: ``get`` found no figure of the field for the country (at the date asked).
     NO_DATA = 3
+    #: Standard output could not be written (a full disk, an I/O error): EX_IOERR of sysexits.h.
+    OUTPUT_FAILED = 74
     INTERRUPTED = 130
+    #: Ended by SIGTERM (128 + 15), after removing what it had begun to write.
+    TERMINATED = 143
     #: The reader of the output went away (``ca-profiles list | head -1``): 128 + SIGPIPE.
     PIPE_CLOSED = 141
 
 
 #: Characters that act on a terminal rather than show: C0 and C1 controls (escape sequences,
-#: bell, carriage return, 8-bit CSI) and the bidirectional overrides that reorder a line.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: bell, carriage return, 8-bit CSI), the bidirectional controls that reorder a line and the
+#: zero-width characters that hide in one.
+_BIDI_AND_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
+_CONTROL_BUT_NEWLINE = re.compile(f"[\x00-\x09\x0b-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
+#: What text in a data file may not hold (an error as the file is read): the characters above
+#: except tab and newline. Zero-width characters make two names look alike (``Kazakh\u200bstan``).
+UNSHOWABLE = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_AND_INVISIBLE}]")
 
 
 def printable(text: str, *, newlines: bool = False) -> str:
@@ -107,3 +116,10 @@ class NotYetIndependent(UsageError):
         self.name, self.independence, self.on = name, independence, on
         day = f"{independence.day} {independence:%B %Y}"
         super().__init__(f"{name} became independent on {day}: there is no profile of it on {on.isoformat()}")
+
+
+class DataFolderError(CaProfilesError):
+    """A data folder another process is writing (it holds the folder's lock), or one whose
+    interrupted update cannot be completed."""
+
+    exit_status = ExitStatus.INVALID_DATA

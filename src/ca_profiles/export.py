@@ -244,7 +244,10 @@ _ROWS: dict[str, Callable[[Session], Iterable[dict[str, Any]]]] = {
     "indices": _indices,
     "organizations": _organizations,
     "sources": _sources,
-    "meta": lambda session: ({"key": key, "value": value} for key, value in session.meta().items()),
+    "meta": lambda session: (
+        {"key": key, "value": value if not isinstance(value, list | dict) else to_json(value).strip()}
+        for key, value in session.meta().items()
+    ),
 }
 
 
@@ -269,7 +272,7 @@ def export(session: Session, fmt: ExportFormat, output: Path, force: bool = Fals
             document["meta"] = session.meta()
             temp.write_text(to_json(document), encoding="utf-8")
         else:
-            _write_sqlite(temp, result)
+            _write_sqlite(temp, result, output)
     return {name: len(table.rows) for name, table in result.items() if name != "meta"}
 
 
@@ -278,9 +281,19 @@ def _sql(value: Any) -> Any:
     return "; ".join(map(str, value)) if isinstance(value, list) else value
 
 
-def _write_sqlite(path: Path, result: dict[str, Rows]) -> None:
+def _write_sqlite(path: Path, result: dict[str, Rows], output: Path) -> None:
+    try:
+        _fill_sqlite(path, result)
+    except sqlite3.Error as exc:
+        # A full disk is "database or disk is full"; the temporary file is then removed.
+        raise UsageError(f"cannot write '{output}': {exc}") from None
+
+
+def _fill_sqlite(path: Path, result: dict[str, Rows]) -> None:
     connection = sqlite3.connect(path)
     try:
+        # A new file, renamed into place only when whole: no rollback journal beside it is needed.
+        connection.execute("PRAGMA journal_mode = OFF")
         with connection:
             for name, columns in SCHEMA.items():
                 # Names quoted: `index` is an SQL keyword.

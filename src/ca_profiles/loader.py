@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from .errors import InvalidData, Problem, UsageError
+from .errors import UNSHOWABLE, InvalidData, Problem, UsageError
 
 MAX_BYTES = 1024 * 1024
 #: Deep enough for every file the model describes (a figure in a list in a plant in a list…).
@@ -91,22 +91,42 @@ def read_yaml(path: Path, display: str | None = None) -> Document:
     """Read one YAML file strictly; raise :class:`InvalidData` on the first problem."""
     file = display or str(path)
     try:
-        # Without O_NONBLOCK, opening a named pipe waits for a writer that may never come.
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-        try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):
-                raise InvalidData([Problem(file, 1, 1, "", "not a regular file")])
-            if info.st_size > MAX_BYTES:
-                message = f"file is {info.st_size:,} bytes; the limit is 1 MiB"
-                raise InvalidData([Problem(file, 1, 1, "", message)])
-            with open(fd, "rb", closefd=False) as stream:
-                raw = stream.read(MAX_BYTES + 1)  # a file that grew since is caught by parse_yaml
-        finally:
-            os.close(fd)
+        raw = read_regular(path, MAX_BYTES)
+    except NotRegular:
+        raise InvalidData([Problem(file, 1, 1, "", "not a regular file")]) from None
+    except TooBig as exc:
+        message = f"file is {exc.size:,} bytes; the limit is 1 MiB"
+        raise InvalidData([Problem(file, 1, 1, "", message)]) from None
     except OSError as exc:
         raise InvalidData([Problem(file, 1, 1, "", f"cannot read file: {exc.strerror}")]) from None
     return parse_yaml(raw, file)
+
+
+class NotRegular(Exception):
+    """A named pipe, a device, a folder: what is not a regular file is never read."""
+
+
+class TooBig(Exception):
+    def __init__(self, size: int) -> None:
+        self.size = size
+
+
+def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes (:class:`NotRegular`,
+    :class:`TooBig` else); with ``follow`` false, a link is not followed (an ``OSError``)."""
+    # Without O_NONBLOCK, opening a named pipe waits for a writer that may never come.
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | (0 if follow else getattr(os, "O_NOFOLLOW", 0))
+    fd = os.open(path, flags)
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular
+        if info.st_size > limit:
+            raise TooBig(info.st_size)
+        with open(fd, "rb", closefd=False) as stream:
+            return stream.read(limit + 1)  # a file that grew since is caught by the reader
+    finally:
+        os.close(fd)
 
 
 def parse_yaml(raw: bytes, file: str) -> Document:
@@ -139,7 +159,7 @@ def parse_yaml(raw: bytes, file: str) -> Document:
         # parsers count its position differently, but it is the first such character.
         character = chr(exc.character) if isinstance(exc.character, int) else ""
         where = _locate(text, text.find(character)) if character else (1, 1)
-        message = f"character {character!r} is not allowed in YAML (escape it in double quotes)"
+        message = f"character {character!r} is not allowed in text: control characters are refused"
         raise InvalidData([Problem(file, *where, "", message)]) from None
     except yaml.YAMLError as exc:
         raise InvalidData([Problem(file, 1, 1, "", f"invalid YAML: {exc}")]) from None
@@ -197,7 +217,10 @@ def _build(loader: Any, doc: Document) -> Any:
             return ()
         frame = stack[-1]
         container, path = frame[0], frame[1]
-        return (*path, len(container)) if isinstance(container, list) else (*path, frame[2])
+        if isinstance(container, list):
+            return (*path, len(container))
+        # Where a key is awaited, what comes is that key: it is named by the mapping's path.
+        return path if frame[2] is _NO_KEY else (*path, frame[2])
 
     construct = {tag: getattr(constructor, method) for tag, method in _SCALAR_CONSTRUCTORS.items()}
     starts = {yaml.MappingStartEvent: dict, yaml.SequenceStartEvent: list}
@@ -235,9 +258,21 @@ def _build(loader: Any, doc: Document) -> Any:
                     value = construct[tag](yaml.ScalarNode(tag, event.value, style=event.style))
                 except (ValueError, OverflowError) as exc:
                     raise _fail(file, mark, f"cannot read {event.value!r}: {exc}", child_path()) from None
+                except (KeyError, AttributeError, TypeError):
+                    # An explicit tag on text that is not of its kind (``!!bool maybe``):
+                    # PyYAML's constructors do not expect it.
+                    what = tag.rsplit(":", 1)[-1]
+                    article = "an" if what[0] in "aeiou" else "a"
+                    what = {"bool": "boolean", "int": "integer", "float": "number"}.get(what, what)
+                    message = f"cannot read {event.value!r}: not {article} {what}"
+                    raise _fail(file, mark, message, child_path()) from None
                 if type(value) is int and not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
                     message = f"number {event.value} is out of range (64-bit integers only)"
                     raise _fail(file, mark, message, child_path())
+            if type(value) is str and (bad := UNSHOWABLE.search(value)):
+                awaiting_key = bool(stack) and stack[-1][2] is _NO_KEY and isinstance(stack[-1][0], dict)
+                where = (*child_path(), value) if awaiting_key else child_path()
+                raise _unshowable(file, mark, bad, event.style, where)
             place(value, mark)
         elif kind in starts:
             if len(stack) >= MAX_DEPTH:
@@ -253,6 +288,19 @@ def _build(loader: Any, doc: Document) -> Any:
         elif kind is yaml.AliasEvent:
             raise _fail(file, mark, f"alias *{event.anchor} is not allowed", child_path())
     return result
+
+
+def _unshowable(file: str, mark: Any, bad: re.Match[str], style: str | None, path: KeyPath) -> InvalidData:
+    import unicodedata
+
+    code = ord(bad[0])
+    name = unicodedata.name(bad[0], "a control character")
+    # In a plain scalar each character is one column; elsewhere the scalar's start is given.
+    column = mark.column + 1 + (bad.start() if not style else 0)
+    message = (
+        f"U+{code:04X} ({name}) is not allowed in text: control, bidi and zero-width characters are refused"
+    )
+    return InvalidData([Problem(file, mark.line + 1, column, format_path(path), message)])
 
 
 _NO_KEY = object()
@@ -317,6 +365,10 @@ def decode(doc: Document, type_: type[T]) -> T:
 
 def _explain(doc: Document, type_: Any, text: str) -> Problem:
     """Rewrite a msgspec validation message for people who edit YAML by hand."""
+    if pattern := re.match(
+        r"Expected `str` matching regex '(.*)'(?: - at `key` in `\$(.*)`| - at `\$(.*)`)?$", text
+    ):
+        return _bad_source_key(doc, re.compile(pattern[1]), pattern[2], pattern[3])
     match = _AT.match(text)
     assert match is not None  # the pattern matches any text
     message = match["message"]
@@ -340,6 +392,25 @@ def _explain(doc: Document, type_: Any, text: str) -> Problem:
             hint = " (YAML reads yes/no/on/off/true/false as booleans: quote the text)"
         return doc.problem(path, f"expected {want}, got {have}{hint}")
     return doc.problem(path, message)
+
+
+def _bad_source_key(doc: Document, pattern: re.Pattern[str], keys_of: str | None, at: str | None) -> Problem:
+    """A source key (the only text the model constrains by a pattern) that is not one."""
+    rule = "cannot serve as a citation key: use letters, digits and inner -_.:"
+    if keys_of is not None and _ANY_KEY not in _parse_msgspec_path(keys_of):
+        path: KeyPath = _parse_msgspec_path(keys_of)
+        container = doc.data
+        for part in path:
+            container = container[part]
+        key = next(k for k in container if not isinstance(k, str) or not pattern.search(k))
+        return doc.problem((*path, key), f"source key {key!r} {rule}", at_key=True)
+    path = _parse_msgspec_path(at or keys_of or "")
+    if _ANY_KEY in path:  # inside a mapping of records: the record is as precise as we get
+        return doc.problem(path[: path.index(_ANY_KEY)], f"a source key here {rule}")
+    value: Any = doc.data
+    for part in path:
+        value = value[part]
+    return doc.problem(path, f"source key {value!r} {rule}")
 
 
 def _expected(type_: Any, path: KeyPath) -> list[str]:

@@ -11,9 +11,15 @@ several records or files (sources resolve, spans do not overlap) live in ``check
 import datetime as dt
 import math
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 import msgspec
+
+#: A source key is also its citation key in BibTeX, LaTeX and Pandoc: letters, digits and
+#: inner ``-_.:``, which all three accept as they are. Checked as every file is read, so no
+#: other key ever reaches a caption or a bibliography.
+SOURCE_KEY = r"[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9])?"
+SourceKey = Annotated[str, msgspec.Meta(pattern=f"^{SOURCE_KEY}$", max_length=200)]
 
 #: The closed unit vocabulary: key as written in data files → label shown to people.
 UNITS: dict[str, str] = {
@@ -123,7 +129,7 @@ class Dated(Record, kw_only=True):
     value: str | int | None = None
     since: When | None = None
     until: When | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -140,7 +146,7 @@ class Figure(Record, kw_only=True):
     """
 
     unit: Unit
-    source: str
+    source: SourceKey
     value: float | None = None
     year: int | None = None
     series: dict[int, float] | None = None
@@ -181,7 +187,7 @@ class Plant(Record, kw_only=True):
     height: Figures | None = None
     status: ProjectStatus | None = None
     commissioned: When | None = None
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -193,7 +199,7 @@ class Pipeline(Record, kw_only=True):
     capacity: Figures | None = None
     length: Figures | None = None
     status: ProjectStatus | None = None
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -208,7 +214,7 @@ class Status(Record, kw_only=True):
     value: ProjectStatus
     since: When
     until: When | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -227,7 +233,7 @@ class Infrastructure(Record, kw_only=True):
     length: Figures | None = None
     river: str | None = None
     status: list[Status]
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -269,7 +275,7 @@ class Membership(Record, kw_only=True):
     status: MembershipStatus
     since: When
     until: When | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -287,7 +293,7 @@ class Leader(Record, kw_only=True):
     #: say): listed, but not counted as the head of state in office.
     parallel: bool = False
     relation: str | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -308,7 +314,7 @@ class Reset(Record, kw_only=True):
     since: When
     until: When | None = None
     incumbent: str | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -319,7 +325,7 @@ class Rules(Record, kw_only=True):
     term_limit: DatedNumber | None = None
     successor: DatedText | None = None
     resets: list[Reset] = []
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -327,7 +333,7 @@ class Election(Record, kw_only=True):
     kind: str
     year: int | None = None
     date: dt.date | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -335,7 +341,7 @@ class RiskFactor(Record, kw_only=True):
     factor: str
     value: bool | int | float | str | None = None
     year: int | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -360,7 +366,7 @@ class Project(Record, kw_only=True):
     status: ProjectStatus | None = None
     year: int | None = None
     capacity: Figures | None = None
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -381,7 +387,7 @@ class Independence(Record, kw_only=True):
     """The date the state became independent: before it there is no profile to show."""
 
     date: dt.date
-    source: str
+    source: SourceKey
     note: str | None = None
 
 
@@ -426,7 +432,7 @@ class Organization(Record, kw_only=True):
     successor: str | None = None
     leading_power: list[str] = []
     url: str | None = None
-    source: str | None = None
+    source: SourceKey | None = None
     note: str | None = None
 
 
@@ -458,18 +464,13 @@ class Release(Record, kw_only=True):
     date: dt.date
 
 
-#: A source key is also its citation key in BibTeX, LaTeX and Pandoc: letters, digits and
-#: inner ``-_.:``, which all three accept as they are.
-SOURCE_KEY = r"[A-Za-z0-9](?:[A-Za-z0-9_.:-]*[A-Za-z0-9])?"
-
-
 class Sources(Record, kw_only=True):
     """The file ``sources.yaml``: the release, preferred sources and the bibliography."""
 
     release: Release | None = None
     #: Field path → source keys in order of preference, for ranking where sources disagree.
-    preferred: dict[str, list[str]] = {}
-    sources: dict[str, Source] = {}
+    preferred: dict[str, list[SourceKey]] = {}
+    sources: dict[SourceKey, Source] = {}
 
 
 IndexName = Literal["succession_risk", "migration_dependence"]
@@ -512,7 +513,7 @@ class Factor(Record, kw_only=True):
     #: drops), or ``assume`` the score given in ``assume``.
     missing: Literal["exclude", "assume"] = "exclude"
     assume: float | None = None
-    sources: list[str]
+    sources: list[SourceKey]
     rationale: str
 
 

@@ -111,13 +111,17 @@ class Session:
     def meta(self) -> dict[str, Any]:
         """What every JSON document says about where its data come from."""
         release = self.catalog.release
-        return {
+        meta: dict[str, Any] = {
             "tool_version": __version__,
             "data_release": release.version if release else None,
             "data_release_date": release.date.isoformat() if release else None,
             "as_of": self.as_of,
             "figure_rule": self.figure_rule,
         }
+        if layers := self.catalog.layers():
+            # The folders over the bundled data, and the files of the release they replace.
+            meta["data_folders"] = layers
+        return meta
 
     @property
     def figure_rule(self) -> str:

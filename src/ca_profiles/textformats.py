@@ -47,12 +47,26 @@ def cell(value: Any) -> str:
     return str(value)
 
 
+#: What makes a spreadsheet read a cell as a formula (CWE-1236).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """A value as a CSV cell. Text that a spreadsheet would run as a formula (``=HYPERLINK(…)``,
+    ``+1``, ``@SUM``) gets a leading apostrophe, which spreadsheets show as text; numbers,
+    negative ones included, are never changed."""
+    text = cell(value)
+    if isinstance(value, str | list) and text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
-    """RFC 4180 CSV with a header row."""
+    """RFC 4180 CSV with a header row; text cells guarded against formulas (:func:`csv_cell`)."""
     import csv  # here, so that every command choosing a format does not pay for the module
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([cell(row.get(c)) for c in columns] for row in rows)
+    writer.writerows([csv_cell(row.get(c)) for c in columns] for row in rows)
     return out.getvalue()

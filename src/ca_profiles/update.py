@@ -8,11 +8,12 @@ commands that write data, so ruamel.yaml never weighs on the reading commands' s
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
-import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from . import catalog as catalog_module
+from . import journal
 from .catalog import display
-from .errors import InvalidData, Problem
+from .errors import InvalidData, Problem, UsageError
+from .journal import locked
 from .loader import format_path
 from .model import Profile, convert
 
@@ -285,17 +288,61 @@ def write_all(
     *,
     dry_run: bool = False,
 ) -> None:
-    """Write ``files`` (all inside the data folder ``target``) or none of them.
+    """Write ``files`` (all inside the data folder ``target``) or none of them, across any crash.
 
     Every file is first written to a staging folder and the staged data folder is validated
-    over ``layers``, as ``ca-profiles validate`` would; only then is each file moved into place
-    with ``os.replace`` (the staging folder lies inside ``target``, so each move is atomic).
-    A dry run validates in a temporary folder elsewhere and leaves ``target`` as it was.
+    over ``layers``, as ``ca-profiles validate`` would; only then are the files committed
+    (:func:`ca_profiles.journal.commit`: a journal the next run completes if this one dies
+    half-way). The folder's lock is held throughout; an importer that reads the files it
+    changes should hold it from before that reading, with :func:`locked`, so that no other
+    writer's update is lost in between. A dry run validates in a temporary folder elsewhere
+    and leaves ``target`` as it was.
     """
+    if dry_run:
+        _stage_and_check(files, target, layers, today, Path(tempfile.mkdtemp(prefix=journal.STAGING)))
+        return
+    with writing(target):
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=journal.STAGING, dir=target))
+        except OSError as exc:
+            raise _unwritable(target, exc) from None
+        _stage_and_check(files, target, layers, today, staging)
+        try:
+            journal.commit(target, staging, [str(final.relative_to(target)) for final in files])
+        except OSError as exc:
+            committed = (target / journal.JOURNAL).exists()
+            then = "the next run completes the update" if committed else "nothing was changed"
+            raise _unwritable(target, exc, then) from None
+
+
+@contextlib.contextmanager
+def writing(target: Path, *, dry_run: bool = False) -> Iterator[None]:
+    """Hold the lock of the data folder ``target`` (made if missing, removed again if nothing
+    was written to it) while an importer reads what it will change and writes it. Another
+    writer on the folder is a :class:`~ca_profiles.errors.DataFolderError` error (exit 1); an
+    update a crash interrupted is first completed. A dry run takes no lock and makes nothing.
+    """
+    if dry_run:
+        yield
+        return
     created = not target.exists()
-    if not dry_run:
+    try:
         target.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ca-profiles-staging-", dir=None if dry_run else target))
+    except OSError as exc:
+        raise _unwritable(target, exc) from None
+    try:
+        with locked(target):
+            yield
+    finally:
+        if created and target.is_dir() and not any(target.iterdir()):
+            shutil.rmtree(target, ignore_errors=True)
+
+
+def _stage_and_check(
+    files: dict[Path, str], target: Path, layers: list[Path] | None, today: dt.date, staging: Path
+) -> None:
+    """Write ``files`` under ``staging`` and validate it as a data folder; on any failure
+    (invalid data, a full disk, a signal) the staging folder is removed."""
     try:
         for final, text in files.items():
             staged = staging / final.relative_to(target)
@@ -305,12 +352,18 @@ def write_all(
         if problems:
             shown = display(staging)
             raise InvalidData([replace(p, file=p.file.replace(shown, display(target), 1)) for p in problems])
-        if dry_run:
-            return
-        for final in files:
-            final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(staging / final.relative_to(target), final)
-    finally:
+    except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        if created and not dry_run and target.is_dir() and not any(target.iterdir()):
-            target.rmdir()
+        raise _unwritable(target, exc) from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if staging.parent != target:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _unwritable(target: Path, exc: OSError, then: str = "") -> UsageError:
+    """A data folder that cannot be written (read-only, full): one line, and what became of it."""
+    return UsageError(
+        f"cannot write to data folder '{display(target)}': {exc.strerror}" + (f"; {then}" if then else "")
+    )

@@ -47,20 +47,31 @@ class Indicator:
     field: str
     #: The unit of the values in the World Bank file.
     unit: str
+    #: The values the quantity can take, in ``unit``: anything else is an error in the file.
+    low: float
+    high: float
 
 
 #: The series an import updates, by WDI indicator code.
 INDICATORS: dict[str, Indicator] = {
     i.code: i
     for i in (
-        Indicator("BX.TRF.PWKR.DT.GD.ZS", "migration.remittances_pct_gdp", "pct_gdp"),
-        Indicator("BX.TRF.PWKR.CD.DT", "migration.remittances_usd", "usd"),
-        Indicator("SP.POP.TOTL", "population", "persons"),
+        # Remittances received are never negative; as a share of GDP, at most the whole of it.
+        Indicator("BX.TRF.PWKR.DT.GD.ZS", "migration.remittances_pct_gdp", "pct_gdp", 0, 100),
+        Indicator("BX.TRF.PWKR.CD.DT", "migration.remittances_usd", "usd", 0, 1e13),
+        Indicator("SP.POP.TOTL", "population", "persons", 0, 1e10),
     )
 }
 
 _HEADER = ("Country Name", "Country Code", "Indicator Name", "Indicator Code")
-_YEAR = re.compile(r"\d{4}")
+_YEAR = re.compile(r"\d{4}", re.ASCII)
+_YEARS = range(1900, 2101)
+#: A number as the World Bank writes one: ASCII digits, a point, an exponent; no grouping
+#: (``1_000``, ``1,000``), no other digits (``١٢``), no ``inf`` or ``nan``.
+_NUMBER = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?", re.ASCII)
+#: More rows of the indicators than any World Bank file has (some 270 economies and
+#: aggregates each): a file past it is not one, and reading it would only use memory.
+MAX_ROWS = 3_000
 
 
 @dataclass(frozen=True)
@@ -175,25 +186,29 @@ def _read(reader: _Reader, download: Download) -> Download:
         country_name, code, indicator_name, indicator_code = cells[:4]
         if not code.strip() or not code.isprintable():
             raise reader.problem(f"the Country Code {code!r} is not a code", 1)
-        indicator = INDICATORS.get(indicator_code)
+        indicator = INDICATORS.get(indicator_code.strip().upper())
         if indicator is None:
             continue
-        if (code, indicator_code) in seen:
-            first = seen[code, indicator_code]
-            raise reader.problem(
-                f"a second row for {code} {indicator_code} (the first is on line {first})", 1
-            )
-        seen[code, indicator_code] = reader.line
+        # Codes are compared as the profiles' ISO codes are: KAZ and kaz are one country.
+        key = (code.strip().upper(), indicator.code)
+        if key in seen:
+            first = seen[key]
+            raise reader.problem(f"a second row for {key[0]} {key[1]} (the first is on line {first})", 1)
+        if len(seen) >= MAX_ROWS:
+            raise reader.problem(f"more than {MAX_ROWS:,} rows of the indicators: not a World Bank download")
+        seen[key] = reader.line
         values: dict[int, float] = {}
         for cell, (year, text) in enumerate(zip(years, cells[4:], strict=True), start=4):
             if year is None or not text.strip():
                 continue
-            try:
-                number = float(text)
-            except ValueError:
-                number = math.nan
+            number = float(text) if _NUMBER.fullmatch(text.strip()) else math.nan
             if not math.isfinite(number):
                 raise reader.problem(f"{code} {year}: {text!r} is not a number", cell)
+            if not indicator.low <= number <= indicator.high:
+                shown = f"{indicator.low:,.0f} to {indicator.high:,.0f} {indicator.unit}"
+                raise reader.problem(
+                    f"{code} {year}: {text} is out of range for {indicator.field} ({shown})", cell
+                )
             values[year] = number
         download.rows.append(Row(reader.line, code, country_name, indicator, indicator_name, values))
     return download
@@ -210,7 +225,12 @@ def _years(header: list[str], reader: _Reader) -> list[int | None]:
     """The year of each column after the first four; None for empty trailing ones."""
     years: list[int | None] = []
     for cell, text in enumerate(header[4:], start=4):
-        if _YEAR.fullmatch(text.strip()):
+        if _YEAR.fullmatch(text.strip()) and int(text) in _YEARS:
+            if int(text) in years:
+                first = years.index(int(text)) + 5
+                raise reader.problem(
+                    f"header column {cell + 1} repeats the year {text} of column {first}", cell
+                )
             years.append(int(text))
         elif not any(rest.strip() for rest in header[cell:]):
             years.append(None)  # the API download ends every line with a comma
@@ -311,6 +331,16 @@ def import_file(path: Path, data_dir: Path | None, *, today: dt.date, dry_run: b
     if not download.rows:
         wanted = ", ".join(INDICATORS)
         raise UsageError(f"{download.file} holds no rows of {wanted}: nothing to import")
+    # The folder stays locked from before its profiles are read until the update is in place.
+    with update.writing(target, dry_run=dry_run):
+        return _import(download, target, layers, today, dry_run)
+
+
+def _import(
+    download: Download, target: Path, layers: list[Path] | None, today: dt.date, dry_run: bool
+) -> Outcome:
+    from . import update
+
     catalog = Catalog.open(layers)
     by_code = {profile.iso3.upper(): profile.id for profile in catalog.profiles()}
     outcome = Outcome(download, target, dry_run)

@@ -3,8 +3,11 @@
 # No `from __future__ import annotations` here: typer reads every command's annotations on each
 # run, and evaluating them from strings takes a measurable part of the start-up budget.
 
+import errno
 import functools
+import io
 import os
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -61,9 +64,46 @@ def _pipe_closed() -> int:
 def _discard_output() -> None:
     # What is still buffered for stdout goes to /dev/null: the flush at exit then neither
     # complains of a closed pipe ("Exception ignored … BrokenPipeError") nor waits on a full one.
+    try:
+        fileno = sys.stdout.fileno()
+    except (OSError, ValueError):  # io.UnsupportedOperation: no descriptor behind it
+        return
     devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, sys.stdout.fileno())
+    os.dup2(devnull, fileno)
     os.close(devnull)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """Standard output when the run began with it closed (``>&-``): writing to it is writing to
+    a reader that has gone, so a command with output ends as on a closed pipe."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if text:
+            raise BrokenPipeError(errno.EPIPE, "standard output is closed")
+        return 0
+
+
+def _guard_streams() -> None:
+    """Standard streams a run can always write to, whatever it was started with."""
+    for fd in (0, 1, 2):
+        # A closed descriptor is taken by /dev/null, so that no file the run opens gets its
+        # number and receives what is meant for a terminal.
+        try:
+            os.fstat(fd)
+        except OSError:
+            os.open(os.devnull, os.O_RDWR)
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        # Messages are lost, the exit status is kept.
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            # A character the output's encoding lacks (PYTHONIOENCODING=ascii) shows as "?".
+            stream.reconfigure(errors="replace")
 
 
 def command(name: str | None = None, group: typer.Typer | None = None) -> Callable[[F], F]:
@@ -87,30 +127,42 @@ def command(name: str | None = None, group: typer.Typer | None = None) -> Callab
     return decorate
 
 
-def _version(value: bool) -> None:
-    if value:
-        from ca_profiles.catalog import Catalog
+def _version(data_dir: list[Path] | None) -> None:
+    from ca_profiles.catalog import Catalog
 
-        release = Catalog.open().release
-        data = (
-            f"data release {release.version} ({release.date.isoformat()})" if release else "no data release"
-        )
-        try:
-            typer.echo(f"ca-profiles {__version__}, {data}")
-        except BrokenPipeError:
-            raise typer.Exit(_pipe_closed()) from None
-        raise typer.Exit()
+    catalog = Catalog.open(data_dir)
+    release = catalog.release
+    data = f"data release {release.version} ({release.date.isoformat()})" if release else "no data release"
+    changed = [layer["path"] for layer in catalog.layers() if layer["overrides"] or layer["adds"]]
+    if changed:
+        data += f", locally modified by {', '.join(map(str, changed))}"
+    typer.echo(f"ca-profiles {__version__}, {data}")
 
 
-@app.callback()
+@app.callback(invoke_without_command=True)
 def _main(
-    version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show versions and exit.")
-    ] = False,
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option("--version", help="Show versions and exit.")] = False,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of errors.")] = False,
+    data_dir: Annotated[
+        list[Path] | None,
+        typer.Option("--data-dir", help="With --version: data folders layered over the bundled data."),
+    ] = None,
 ) -> None:
     global _debug
     _debug = debug
+    if version:
+        try:
+            _version(data_dir)
+        except CaProfilesError as exc:
+            raise _fail(str(exc), exc.exit_status) from None
+        except BrokenPipeError:
+            raise typer.Exit(_pipe_closed()) from None
+        raise typer.Exit()
+    if ctx.invoked_subcommand is None:
+        hint = "Try 'ca-profiles --help' for help."
+        sys.stderr.write(f"{ctx.get_usage()}\n{hint}\n\nError: Missing command.\n")
+        raise typer.Exit(ExitStatus.USAGE)
 
 
 AsOfOption = Annotated[
@@ -131,7 +183,10 @@ SourceOption = Annotated[
 def complete_country(incomplete: str) -> list[str]:
     from ca_profiles.catalog import Catalog, normalize
 
-    catalog = Catalog.open()
+    try:
+        catalog = Catalog.open()
+    except CaProfilesError:
+        return []  # the command itself will say what is wrong with the data
     key = normalize(incomplete)
     return [id for id in catalog.ids if normalize(id).startswith(key)]
 
@@ -146,7 +201,11 @@ def complete_field(incomplete: str) -> list[str]:
 def complete_org(incomplete: str) -> list[str]:
     from ca_profiles.catalog import Catalog
 
-    return [id for id in sorted(Catalog.open().organizations) if id.startswith(incomplete.lower())]
+    try:
+        organizations = Catalog.open().organizations
+    except CaProfilesError:
+        return []
+    return [id for id in sorted(organizations) if id.startswith(incomplete.lower())]
 
 
 def complete_index(incomplete: str) -> list[str]:
@@ -206,9 +265,16 @@ def read_view(
     emit(view(session), output_format(fmt, json), session.catalog.problems)
 
 
+def _terminated(signum: int, frame: object) -> None:
+    # SIGTERM unwinds like Ctrl-C: every temporary file and staging folder is removed on the way.
+    raise SystemExit(ExitStatus.TERMINATED)
+
+
 def main() -> None:
     """Entry point of the console script."""
-    quiet = (ExitStatus.INTERRUPTED, ExitStatus.PIPE_CLOSED)
+    quiet = (ExitStatus.INTERRUPTED, ExitStatus.PIPE_CLOSED, ExitStatus.TERMINATED)
+    signal.signal(signal.SIGTERM, _terminated)
+    _guard_streams()
     try:
         try:
             app()
@@ -216,6 +282,14 @@ def main() -> None:
             if done.code not in quiet:
                 sys.stdout.flush()  # a closed pipe may show only now, as the last output goes
             raise
+        except OSError as exc:
+            if isinstance(exc, BrokenPipeError):
+                raise
+            # Standard output that fails (a full disk, /dev/full, an I/O error): one line, no
+            # traceback, and a status of its own (EX_IOERR).
+            _discard_output()
+            sys.stderr.write(f"Error: cannot write the output: {exc.strerror or exc}\n")
+            sys.exit(ExitStatus.OUTPUT_FAILED)
     except KeyboardInterrupt:
         # Ctrl-C during a command is exit 130 by typer already; this is for the moments before
         # and after one (building the commands, completion, the last flush on a full pipe).
@@ -224,6 +298,6 @@ def main() -> None:
     except BrokenPipeError:
         sys.exit(_pipe_closed())
     except SystemExit as done:
-        if done.code == ExitStatus.INTERRUPTED:
+        if done.code in (ExitStatus.INTERRUPTED, ExitStatus.TERMINATED):
             _discard_output()  # else the flush at exit would wait on a full pipe again
         raise

@@ -275,6 +275,7 @@ def chart(
             "--output", "-o", help="Save as FILE.png, FILE.svg or FILE.pdf (needs ca-profiles[plot])."
         ),
     ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the --output file if it exists.")] = False,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,
@@ -303,6 +304,6 @@ def chart(
     from ca_profiles.render import figure
 
     figure.save(
-        charting.chart_view(open_session(data_dir, as_of, source), field, countries, by_source), output
+        charting.chart_view(open_session(data_dir, as_of, source), field, countries, by_source), output, force
     )
     sys.stderr.write(f"Wrote {output}\n")

@@ -54,9 +54,9 @@ def bibtex(key: str, source: Source) -> str:
     entry_type, publisher_field = _BIBTEX_TYPES[source.kind]
     fields: list[tuple[str, str]] = []
     if source.author:
-        fields.append(("author", "{" + escape_tex(source.author) + "}"))
-    fields.append(("title", "{" + escape_tex(source.title) + "}"))
-    fields.append((publisher_field, escape_tex(source.publisher)))
+        fields.append(("author", "{" + escape_bibtex(source.author) + "}"))
+    fields.append(("title", "{" + escape_bibtex(source.title) + "}"))
+    fields.append((publisher_field, escape_bibtex(source.publisher)))
     if source.year is not None:
         fields.append(("year", str(source.year)))
     # URLs are read verbatim by biblatex and \url: only braces, which would unbalance the
@@ -65,6 +65,12 @@ def bibtex(key: str, source: Source) -> str:
     fields.append(("urldate", source.accessed.isoformat()))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
     return f"@{entry_type}{{{key},\n{body}}}\n"
+
+
+def escape_bibtex(text: str) -> str:
+    """Text for a BibTeX field: TeX's specials escaped, and braces as commands, since BibTeX
+    counts every brace, escaped or not, to find where a field ends."""
+    return escape_tex(text).replace("\\{", "\\textbraceleft{}").replace("\\}", "\\textbraceright{}")
 
 
 _CSL_TYPES = {

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ca_profiles.errors import UsageError
-from ca_profiles.files import replacing
+from ca_profiles.files import check_target, replacing
 from ca_profiles.results import Rows
 
 FORMATS = ("png", "svg", "pdf")
@@ -25,13 +25,15 @@ _METADATA: dict[str, dict[str, Any]] = {
 }
 
 
-def save(result: Rows, output: Path) -> None:
-    """Draw ``result`` (a chart view) into ``output``, written whole or not at all."""
+def save(result: Rows, output: Path, force: bool = False) -> None:
+    """Draw ``result`` (a chart view) into ``output``, written whole or not at all; an existing
+    ``output`` is replaced only with ``force``, and only as :func:`~ca_profiles.files.replacing` allows."""
     kind = output.suffix.lower().removeprefix(".")
     if kind not in FORMATS:
         raise UsageError(f"cannot tell the figure format of '{output}': name it .png, .svg or .pdf")
     if not output.parent.is_dir():
         raise UsageError(f"no such folder: '{output.parent}'")
+    check_target(output, force)  # before the slow import of matplotlib
     try:
         import matplotlib
         from matplotlib.figure import Figure
@@ -64,5 +66,5 @@ def save(result: Rows, output: Path) -> None:
         rows_of_caption = caption.count("\n") + 1
         figure.subplots_adjust(left=0.1, right=0.8, bottom=0.14 + 0.03 * rows_of_caption)
         figure.text(0.01, 0.01, caption, fontsize=6.5, va="bottom", ha="left", wrap=False)
-        with replacing(output, force=True) as temporary, temporary.open("wb") as stream:
+        with replacing(output, force) as temporary, temporary.open("wb") as stream:
             figure.savefig(stream, format=kind, metadata=_METADATA[kind], dpi=200)

@@ -73,7 +73,7 @@ def _paper_cell(value: Any) -> str:
 def _markdown(rows: list[dict[str, Any]], columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        cells = (_paper_cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
+        cells = (_markdown_text(_paper_cell(row.get(c))) for c in columns)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -81,7 +81,12 @@ def _markdown(rows: list[dict[str, Any]], columns: list[str]) -> str:
 def _markdown_caption(result: Rows) -> str:
     """A Pandoc table caption; ``[@key]`` resolves against ``cite --format csl-json``."""
     cited = "; ".join(f"@{key}" for key in result.sources)
-    return f"Table: {result.title}." + (f" Sources: [{cited}]." if cited else "") + "\n"
+    return f"Table: {_markdown_text(result.title)}." + (f" Sources: [{cited}]." if cited else "") + "\n"
+
+
+def _markdown_text(text: str) -> str:
+    """Text on one line of a Markdown table: a pipe would end its cell, a line break its row."""
+    return text.replace("\\", "\\\\").replace("|", "\\|").replace("\n", " ").replace("\t", " ")
 
 
 #: TeX's special characters as text. One pass replaces them, so no escape is escaped again.
@@ -96,6 +101,8 @@ _TEX = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    # A blank line ends a paragraph, which a caption, a cell or a BibTeX field cannot hold.
+    "\n": " ",
 }
 _TEX_SPECIAL = re.compile("|".join(map(re.escape, _TEX)))
 
@@ -131,8 +138,6 @@ def _latex(result: Rows) -> str:
         r"\midrule",
     ]
     for row in result.rows:
-        lines.append(
-            " & ".join(escape_tex(_paper_cell(row.get(c)).replace("\n", " ")) for c in columns) + r" \\"
-        )
+        lines.append(" & ".join(escape_tex(_paper_cell(row.get(c))) for c in columns) + r" \\")
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"

@@ -42,10 +42,18 @@ class _Console(Console):
         raise BrokenPipeError
 
 
+#: The widths a table is laid out for, whatever COLUMNS says: narrower splits numbers and
+#: words past reading (0 would print nothing); wider only costs time and memory.
+WIDTHS = (40, 1000)
+
+
 def show(result: Report | Rows) -> None:
     """Print a result for people on stdout (the one place tables are printed)."""
     console = _Console()
-    console.print(render(result, console.width))
+    width = min(max(console.width, WIDTHS[0]), WIDTHS[1])
+    if width != console.width:
+        console.width = width
+    console.print(render(result, width))
 
 
 def render(result: Report | Rows, width: int = 100) -> RenderableType:
