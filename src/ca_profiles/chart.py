@@ -15,11 +15,14 @@ from .results import Rows
 from .session import Session
 from .views import check_field
 
-COLUMNS = ["country", "name", "year", "value", "unit", "source"]
+COLUMNS = ["country", "name", "year", "value", "unit", "source", "world_rank"]
+
+#: A point of a line: the value in the field's unit, its source and its world rank, if known.
+Point = tuple[float, str, int | None]
 
 
-def line_of(value: Figures | None, preferred: list[str], unit: str) -> dict[int, tuple[float, str]]:
-    """Year → (value in ``unit``, source) of the line a country's field draws.
+def line_of(value: Figures | None, preferred: list[str], unit: str) -> dict[int, Point]:
+    """Year → (value in ``unit``, source, world rank) of the line a country's field draws.
 
     Where the field has series, the series of the source ``pick`` prefers (as ``rank`` and
     ``get`` do); where it has only point figures, each year's figure, the preferred source's
@@ -29,26 +32,26 @@ def line_of(value: Figures | None, preferred: list[str], unit: str) -> dict[int,
     series = [f for f in figures if f.series]
     chosen = pick(series, preferred, unit) if series else None
     if chosen is not None:
-        line: dict[int, tuple[float, str]] = {}
+        line: dict[int, Point] = {}
         for figure in (f for f in series if f.source == chosen.source):
             line.update(_converted(figure, unit))
         return dict(sorted(line.items()))
     points = [f for f in figures if f.series is None]
-    by_year: dict[int, tuple[float, str]] = {}
+    by_year: dict[int, Point] = {}
     for year in sorted({f.year for f in points if f.year is not None}):
         best = pick([f for f in points if f.year == year], preferred, unit)
         if best is not None:
-            by_year[year] = (best.value, best.source)
+            by_year[year] = (best.value, best.source, best.rank)
     return by_year
 
 
-def _converted(figure: Figure, unit: str) -> dict[int, tuple[float, str]]:
+def _converted(figure: Figure, unit: str) -> dict[int, Point]:
     assert figure.series is not None  # only series figures come here
-    out = {}
+    out: dict[int, Point] = {}
     for year, number in figure.series.items():
         value = convert(number, figure.unit, unit)
         if value is not None:
-            out[year] = (value, figure.source)
+            out[year] = (value, figure.source, figure.rank_in(year))
     return out
 
 
@@ -64,7 +67,7 @@ def chart_view(session: Session, path: str, names: list[str] | None = None) -> R
         line = line_of(field_value(profile, path), preferred, unit)
         if not line:
             missing.append(profile.id)
-        for year, (value, source) in line.items():
+        for year, (value, source, rank) in line.items():
             rows.append(
                 {
                     "country": profile.id,
@@ -73,6 +76,7 @@ def chart_view(session: Session, path: str, names: list[str] | None = None) -> R
                     "value": value,
                     "unit": unit,
                     "source": source,
+                    "world_rank": rank,
                 }
             )
             countries = used.setdefault(source, [])

@@ -20,6 +20,9 @@ class Pick:
     low: float
     high: float
     sources: int
+    #: What a computed rank is counted among ("rank among 48 countries in <sheet>"); None for
+    #: a rank the source states, or none.
+    rank_basis: str | None = None
 
 
 def _latest(figure: Figure) -> tuple[int, float]:
@@ -43,7 +46,8 @@ def pick(value: Figures | None, preferred: list[str], unit: str) -> Pick | None:
         converted = convert(number, value.unit, unit)
         if converted is None:
             return None
-        return Pick(converted, unit, year, value.source, value.rank, converted, converted, 1)
+        rank, basis = value.rank_in(year), value.rank_basis(year)
+        return Pick(converted, unit, year, value.source, rank, converted, converted, 1, basis)
     figures = value
     per_source: dict[str, tuple[int, float, Figure]] = {}
     for figure in figures:
@@ -59,7 +63,8 @@ def pick(value: Figures | None, preferred: list[str], unit: str) -> Pick | None:
         chosen = max(per_source.values(), key=lambda item: item[0])
     year, number, figure = chosen
     latest = [item[1] for item in per_source.values()]
-    return Pick(number, unit, year, figure.source, figure.rank, min(latest), max(latest), len(per_source))
+    rank, basis = figure.rank_in(year), figure.rank_basis(year)
+    return Pick(number, unit, year, figure.source, rank, min(latest), max(latest), len(per_source), basis)
 
 
 def field_value(profile: Profile, path: str) -> Any:
