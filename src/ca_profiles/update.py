@@ -14,6 +14,7 @@ import io
 import os
 import shutil
 import tempfile
+import typing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -223,10 +224,10 @@ def update_series(document: Document, country: str, update: SeriesUpdate) -> lis
         if old is None or float(old) != number:
             changes.append(Change(country, update.field, year, None if old is None else float(old), number))
     beside: dict[str, list[Change]] = {}
-    for key, numbers in update.per_year.items():
-        kept = dict(target.get(key) or {}) if target is not None else {}
-        beside[key] = [
-            Change(country, f"{update.field}.{key}", year, kept.get(year), number)
+    for name, numbers in update.per_year.items():
+        kept = dict(target.get(name) or {}) if target is not None else {}
+        beside[name] = [
+            Change(country, f"{update.field}.{name}", year, kept.get(year), number)
             for year, number in sorted(numbers.items())
             if kept.get(year) != number
         ]
@@ -282,19 +283,27 @@ def _walk(root: CommentedMap, parts: list[str]) -> tuple[CommentedMap | None, ty
     node: CommentedMap | None = root
     struct: type[msgspec.Struct] = Profile
     for part in parts:
-        struct = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+        struct = _record_of(struct, part)
         node = node.get(part) if node is not None else None
     return node, struct
 
 
 def _make_parents(root: CommentedMap, parts: list[str]) -> CommentedMap:
-    node, struct = root, Profile
+    node: CommentedMap = root
+    struct: type[msgspec.Struct] = Profile
     for part in parts:
         if node.get(part) is None:
             insert_in_order(node, part, CommentedMap(), field_order(struct))
-        struct = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+        struct = _record_of(struct, part)
         node = node[part]
     return node
+
+
+def _record_of(struct: type[msgspec.Struct], part: str) -> type[msgspec.Struct]:
+    """The record a section of ``struct`` holds (``Hydropower`` for ``hydropower: Hydropower | None``)."""
+    kind = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+    options = typing.get_args(kind) or (kind,)
+    return next(t for t in options if isinstance(t, type) and issubclass(t, msgspec.Struct))
 
 
 def set_keys(mapping: CommentedMap, values: dict[str, Any], order: list[str]) -> None:
