@@ -34,9 +34,9 @@ def test_series_of_the_preferred_source_is_drawn() -> None:
         Figure(unit="pct_gdp", source="b", series={2010: 10.0, 2014: 16.0}),
         Figure(unit="pct_gdp", source="a", value=99.0, year=2016),
     ]
-    assert line_of(figures, ["b", "a"], "pct_gdp") == {2010: (10.0, "b"), 2014: (16.0, "b")}
+    assert line_of(figures, ["b", "a"], "pct_gdp") == {2010: (10.0, "b", None), 2014: (16.0, "b", None)}
     # Without a preference, the series with the latest year, as `rank` and `get` choose.
-    assert line_of(figures, [], "pct_gdp") == {2010: (1.0, "a"), 2015: (6.0, "a")}
+    assert line_of(figures, [], "pct_gdp") == {2010: (1.0, "a", None), 2015: (6.0, "a", None)}
 
 
 def test_point_figures_are_drawn_by_year_in_the_fields_unit() -> None:
@@ -46,15 +46,44 @@ def test_point_figures_are_drawn_by_year_in_the_fields_unit() -> None:
         Figure(unit="tcm", source="a", value=1.2, year=2012),
         Figure(unit="pct", source="c", value=5.0, year=2013),
     ]
-    assert line_of(figures, ["b"], "tcm") == {2010: (1.5, "a"), 2012: (1.4, "b")}
+    assert line_of(figures, ["b"], "tcm") == {2010: (1.5, "a", None), 2012: (1.4, "b", None)}
     assert line_of(None, [], "tcm") == {}
+
+
+def test_a_series_world_rank_goes_with_each_year_and_into_the_legend() -> None:
+    ranked = Figure(
+        unit="tcm",
+        source="ei",
+        series={2019: 13.6, 2020: 13.6},
+        ranks={2019: 4, 2020: 5},
+        among={2019: 50, 2020: 51},
+        sheet="Gas - Proved reserves history",
+    )
+    point = Figure(unit="tcm", source="wfb", value=7.5, year=2018, rank=5)
+    assert line_of([ranked], [], "tcm") == {2019: (13.6, "ei", 4), 2020: (13.6, "ei", 5)}
+    assert line_of([point], [], "tcm") == {2018: (7.5, "wfb", 5)}
+
+
+def test_chart_rows_and_legend_carry_the_world_rank() -> None:
+    runner = CliRunner()
+    status, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--format", "csv")
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("country,name,year,value,unit,source,world_rank,")
+    assert any(
+        line.startswith("turkmenistan,Turkmenistan,2020,13.60125,tcm,ei-statreview-2023,4,") for line in lines
+    )
+    status, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--as-of", "2012")
+    assert status == 0
+    assert "Turkmenistan  1997–2012, ei-statreview-2023, world rank #4 in 2012" in out
 
 
 def test_chart_rows_are_the_series_show_holds(runner: CliRunner) -> None:
     status, stdout, _ = chart(runner, FIELD, "tajikistan", "kazakhstan", "--format", "json")
     assert status == 0
     rows = json.loads(stdout)
-    assert list(rows[0]) == ["country", "name", "year", "value", "unit", "source", "as_of", "data_release"]
+    columns = ["country", "name", "year", "value", "unit", "source", "world_rank", "as_of", "data_release"]
+    assert list(rows[0]) == columns
     assert {row["country"] for row in rows} == {"tajikistan", "kazakhstan"}
     profile = json.loads(runner.invoke(app, ["show", "tajikistan", "--json"]).stdout)
     wdi = next(f for f in profile["migration"]["remittances_pct_gdp"] if f["source"] == "wb-wdi")

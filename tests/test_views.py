@@ -30,7 +30,10 @@ def test_rank_converts_units_and_orders(runner: CliRunner) -> None:
     kyrgyz = next(r for r in rows if r["id"] == "kyrgyzstan")
     assert (kyrgyz["value"], kyrgyz["unit"]) == (0.005663, "tcm")  # the Factbook gives 5.663 bcm
     turkmen = rows[0]
-    assert turkmen["low"] < turkmen["value"] < turkmen["high"] and turkmen["sources"] > 1
+    # The Review is preferred for reserves: its end-2020 value, above the Factbook's.
+    assert (turkmen["value"], turkmen["source"], turkmen["world_rank"]) == (13.60125, "ei-statreview-2023", 4)
+    assert turkmen["world_rank_basis"] == "rank among 51 countries in Gas - Proved reserves history"
+    assert turkmen["low"] < turkmen["value"] == turkmen["high"] and turkmen["sources"] > 1
 
 
 def test_rank_lists_countries_without_data_last(runner: CliRunner) -> None:
@@ -126,9 +129,9 @@ def test_compare_needs_countries_or_all(runner: CliRunner) -> None:
 
 def test_get_bare_value_and_whole_field(runner: CliRunner) -> None:
     result = runner.invoke(app, ["get", "turkmenistan", "energy.gas_reserves"])
-    assert result.stdout == "11.327\n"
+    assert result.stdout == "13.60125\n"
     whole = run_json(runner, "get", "turkmenistan", "energy.gas_reserves")
-    assert whole["source"] == "cia-wfb-2026" and len(whole["figures"]) > 1
+    assert whole["source"] == "ei-statreview-2023" and len(whole["figures"]) > 1
 
 
 def test_unknown_field_suggests(runner: CliRunner) -> None:
