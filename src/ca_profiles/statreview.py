@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -197,7 +197,11 @@ def read(path: Path) -> Workbook:
         workbook = Workbook(file, path.name, edition, publisher, url)
         for table in TABLES:
             sheet = sheets[_fold(table.sheet)]
-            workbook.sheets.append(_read_sheet(table, sheet.title, sheet.iter_rows(values_only=True), file))
+            rows = sheet.iter_rows(values_only=True)
+            try:
+                workbook.sheets.append(_read_sheet(table, sheet.title, rows, file))
+            finally:
+                rows.close()  # a sheet left half read keeps its part of the file open
         return workbook
     finally:
         book.close()
@@ -207,8 +211,11 @@ def _edition(file: str, contents: Any) -> tuple[int, str, str]:
     """The edition's year, its publisher and its web address, from the Contents sheet."""
     text = ""
     if contents is not None:
-        cells = (c for row in contents.iter_rows(max_row=40, values_only=True) for c in row)
-        text = " ".join(str(c) for c in cells if isinstance(c, str))
+        rows = contents.iter_rows(max_row=40, values_only=True)
+        try:
+            text = " ".join(c for row in rows for c in row if isinstance(c, str))
+        finally:
+            rows.close()
     found = _EDITION.search(" ".join(text.split()))
     if found is None:
         message = (
@@ -231,7 +238,7 @@ def _year(cell: Any) -> int | None:
     return cell if isinstance(cell, int) and 1900 <= cell <= 2100 else None
 
 
-def _read_sheet(table: Table, title: str, rows: Iterator[tuple[Any, ...]], file: str) -> Sheet:
+def _read_sheet(table: Table, title: str, rows: Generator[tuple[Any, ...], None, None], file: str) -> Sheet:
     where = _Located(file, title)
     header = None
     for number, cells in enumerate(rows, start=1):
