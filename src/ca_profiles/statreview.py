@@ -184,7 +184,7 @@ def read(path: Path) -> Workbook:
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, OSError, KeyError, ValueError, InvalidFileException):
-        message = "not an Excel workbook (.xlsx): the Review's all-data workbook is one"
+        message = "not an Excel workbook (.xlsx)"
         raise InvalidData([Problem(file, 1, 1, "", message)]) from None
     try:
         sheets = {_fold(sheet.title): sheet for sheet in book.worksheets}
