@@ -84,6 +84,9 @@ def write_workbook(
         # The gas reserves sheet's title ends in a space, as the Review's does.
         title = table.sheet + (" " if "Gas - Proved" in table.sheet else "")
         sheet = book.create_sheet(title)
+        if table.column is not None:
+            write_one_year(sheet, table, (rows or {}).get(table.sheet) or BASE)
+            continue
         sheet.append([f"{table.sheet}*"])
         sheet.append([None, *([None] * len(YEARS)), "Growth rate per annum", None, "Share"])
         years = (header or {}).get(table.sheet, [*YEARS, YEARS[-1], "2014-24", YEARS[-1]])
@@ -96,6 +99,19 @@ def write_workbook(
         sheet.append(["^ Less than 0.05.", None])
     book.save(path)
     return path
+
+
+def write_one_year(sheet: Any, table: Any, rows: Rows) -> None:
+    """A table of one year, as the Review's coal reserves: the year above, a "Total" column."""
+    sheet.append(["Coal:"])
+    sheet.append([f"Total proved reserves at end {YEARS[-1]}"])
+    sheet.append([None, "Anthracite", "Sub-bituminous"])
+    sheet.append([table.label, "and bituminous", "and lignite", table.column, "Share of Total", "R/P ratio"])
+    sheet.append([])
+    for name, values in rows.items():
+        total = values[-1]
+        sheet.append([name, total, 0, total, 0.01, 100])
+    sheet.append(["Please note that these reserves tables have not been updated this year."])
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
@@ -179,6 +195,16 @@ def test_groups_and_sub_entries_are_not_countries(name: str) -> None:
 @pytest.mark.parametrize("name", ["Kazakhstan", "US", "Trinidad & Tobago", "China Hong Kong SAR", "Oman"])
 def test_countries_are_countries(name: str) -> None:
     assert statreview.is_country(name)
+
+
+def test_a_table_of_one_year_reads_its_total_column(tmp_path: Path) -> None:
+    workbook = statreview.read(write_workbook(tmp_path / "sr.xlsx"))
+    sheet = next(sheet for sheet in workbook.sheets if sheet.table.field == "energy.coal_reserves")
+    assert sheet.years == [2025]
+    by_name = {entry.name: entry.values for entry in sheet.countries}
+    assert by_name["Kazakhstan"] == {2025: 2.3} and by_name["Turkmenistan"] == {}
+    ranks, among = sheet.ranks()
+    assert ranks["Kazakhstan"] == {2025: 6} and among == {2025: 8}
 
 
 def test_soviet_republics_have_no_value_while_the_ussr_row_holds_the_total(tmp_path: Path) -> None:
@@ -466,6 +492,7 @@ def test_turkmen_gas_reserves_come_from_the_review_with_a_world_rank(runner: Cli
     [
         ("energy.gas_reserves", 2020),
         ("energy.oil_reserves", 2020),
+        ("energy.coal_reserves", 2020),
         ("energy.gas_production", 2022),
         ("energy.oil_production", 2022),
         ("energy.coal_production", 2022),

@@ -50,6 +50,9 @@ class Table:
     #: The unit of the sheet's numbers, and how its header names it (column A).
     unit: str
     label: str
+    #: For a table of one year ("Total proved reserves at end 2020"), the heading of the column
+    #: read; a table of years has none.
+    column: str | None = None
 
 
 #: The sheets an import reads, found by title (case and surrounding spaces aside).
@@ -66,6 +69,7 @@ TABLES: tuple[Table, ...] = (
     Table("Coal Production - Tonnes", "energy.coal_production", "million_t_per_year", "Million tonnes"),
     Table("Hydro Generation - TWh", "energy.hydropower.generation", "twh_per_year", "Terawatt-hours"),
     Table("Electricity Generation", "energy.electricity_generation", "twh_per_year", "Terawatt-hours"),
+    Table("Coal - Reserves", "energy.coal_reserves", "million_t", "Million tonnes", column="Total"),
 )
 
 #: Rows that are not countries: totals, groups, regions, and sub-entries ("Venezuela: Orinoco Belt").
@@ -241,27 +245,23 @@ def _year(cell: Any) -> int | None:
 def _read_sheet(table: Table, title: str, rows: Generator[tuple[Any, ...], None, None], file: str) -> Sheet:
     where = _Located(file, title)
     header = None
+    above: list[str] = []
     for number, cells in enumerate(rows, start=1):
         first = cells[0] if cells else None
         if isinstance(first, str) and _fold(first) == _fold(table.label):
             header = number, cells
             break
+        above += [cell for cell in cells if isinstance(cell, str)]
         if number >= HEADER_ROWS:
             break
     if header is None:
         message = f"no header row naming the unit '{table.label}' in column A of rows 1–{HEADER_ROWS}"
         raise where.problem(1, 1, message)
     header_row, cells = header
-    years: list[int] = []
-    for cell in cells[1:]:
-        year = _year(cell)
-        if year is None or (years and year <= years[-1]):
-            break  # the share column repeats the last year; growth rates are text
-        years.append(year)
-    if not years:
-        raise where.problem(
-            number, 2, f"the header row names no years (found {cells[1] if len(cells) > 1 else None!r})"
-        )
+    if table.column is None:
+        years, columns = _year_columns(where, header_row, cells)
+    else:
+        years, columns = _one_year(table.column, where, header_row, cells, above)
     sheet = Sheet(table, title.strip(), years)
     groups: list[Entry] = []
     seen: dict[str, int] = {}
@@ -269,7 +269,12 @@ def _read_sheet(table: Table, title: str, rows: Generator[tuple[Any, ...], None,
         name = cells[0] if cells else None
         if not isinstance(name, str) or not name.strip():
             continue
-        entry = _entry(where, number, name, cells[1 : 1 + len(years)], years)
+        entry = _entry(
+            where,
+            number,
+            name,
+            [(y, c, cells[c] if c < len(cells) else None) for y, c in zip(years, columns, strict=True)],
+        )
         if entry is None:
             continue  # a note under the table: text in column A only
         if not is_country(entry.name):
@@ -291,17 +296,44 @@ def _read_sheet(table: Table, title: str, rows: Generator[tuple[Any, ...], None,
     return sheet
 
 
-def _entry(where: _Located, row: int, name: str, cells: tuple[Any, ...], years: list[int]) -> Entry | None:
-    """A row's values; None for a row with nothing in its year columns (a note)."""
-    if all(cell is None or (isinstance(cell, str) and not cell.strip()) for cell in cells):
+def _year_columns(where: _Located, row: int, cells: tuple[Any, ...]) -> tuple[list[int], list[int]]:
+    """The years of a header row from column B on, and the (0-based) cell of each."""
+    years: list[int] = []
+    for cell in cells[1:]:
+        year = _year(cell)
+        if year is None or (years and year <= years[-1]):
+            break  # the share column repeats the last year; growth rates are text
+        years.append(year)
+    if not years:
+        found = cells[1] if len(cells) > 1 else None
+        raise where.problem(row, 2, f"the header row names no years (found {found!r})")
+    return years, list(range(1, len(years) + 1))
+
+
+def _one_year(
+    heading: str, where: _Located, row: int, cells: tuple[Any, ...], above: list[str]
+) -> tuple[list[int], list[int]]:
+    """The year a one-year table states above its header ("at end 2020") and its column."""
+    column = next((i for i, c in enumerate(cells) if isinstance(c, str) and _fold(c) == _fold(heading)), None)
+    if column is None:
+        raise where.problem(row, 2, f"the header row has no column {heading!r}")
+    stated = re.search(r"\bat end (\d{4})\b", " ".join(above), re.IGNORECASE)
+    if stated is None:
+        raise where.problem(row, 1, "no year above the header row ('… at end 2020')")
+    return [int(stated[1])], [column]
+
+
+def _entry(where: _Located, row: int, name: str, cells: list[tuple[int, int, Any]]) -> Entry | None:
+    """A row's values from (year, cell index, cell); None for a row with none of them (a note)."""
+    if all(cell is None or (isinstance(cell, str) and not cell.strip()) for _, _, cell in cells):
         return None
     clean = name.strip().rstrip("#*").strip()
     values: dict[int, float] = {}
-    for column, (year, cell) in enumerate(zip(years, cells, strict=False), start=2):
+    for year, column, cell in cells:
         if cell is None or (isinstance(cell, str) and cell.strip().casefold() in MISSING):
             continue
         if isinstance(cell, bool) or not isinstance(cell, int | float):
-            raise where.problem(row, column, f"{clean} {year}: {cell!r} is not a number")
+            raise where.problem(row, column + 1, f"{clean} {year}: {cell!r} is not a number")
         values[year] = float(cell)
     return Entry(row, clean, values)
 
