@@ -39,7 +39,7 @@ def figure_rows(profile: Profile) -> Iterator[dict[str, Any]]:
                 "year": year,
                 "value": value,
                 "unit": node.unit,
-                "rank": node.rank,
+                "rank": node.rank_in(year) if year is not None else node.rank,
                 "source": node.source,
                 "note": node.note,
             }
