@@ -13,12 +13,13 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -85,20 +86,25 @@ def write_workbook(
         title = table.sheet + (" " if "Gas - Proved" in table.sheet else "")
         sheet = book.create_sheet(title)
         if table.column is not None:
-            write_one_year(sheet, table, (rows or {}).get(table.sheet) or BASE)
+            write_one_year(sheet, table, _rows_of(rows, table.sheet))
             continue
         sheet.append([f"{table.sheet}*"])
         sheet.append([None, *([None] * len(YEARS)), "Growth rate per annum", None, "Share"])
         years = (header or {}).get(table.sheet, [*YEARS, YEARS[-1], "2014-24", YEARS[-1]])
         sheet.append([table.label, *years])
         sheet.append([])
-        for name, values in ((rows or {}).get(table.sheet) or BASE).items():
+        for name, values in _rows_of(rows, table.sheet).items():
             sheet.append([name, *values, 0.01, 0.02, 0.03])
         sheet.append([])
         sheet.append(["* Excludes gas flared or recycled.", None, None, None, None, None, "Source: a note"])
         sheet.append(["^ Less than 0.05.", None])
     book.save(path)
     return path
+
+
+def _rows_of(rows: dict[str, Rows] | None, sheet: str) -> Rows:
+    given = (rows or {}).get(sheet)
+    return BASE if given is None else given
 
 
 def write_one_year(sheet: Any, table: Any, rows: Rows) -> None:
@@ -247,6 +253,31 @@ def test_a_rank_counts_the_countries_above(values: dict[str, int]) -> None:
         for other, other_value in values.items():
             if other_value == value:
                 assert ranks[other] == ranks[name]
+
+
+cells = st.one_of(
+    st.sampled_from(["n/a", "-", "^", None]),
+    st.floats(min_value=0, max_value=1e6, allow_nan=False, allow_infinity=False),
+)
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    st.dictionaries(
+        st.sampled_from(["Kazakhstan", "Oman", "Chad", "US"]), st.lists(cells, min_size=3, max_size=3)
+    )
+)
+def test_what_a_sheet_holds_is_what_is_read(table: dict[str, list[Any]]) -> None:
+    """Whatever numbers and missing marks a sheet holds, the values read are the numbers written."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = write_workbook(Path(folder) / "sr.xlsx", {"Gas Production - Bcm": table})
+        sheet = next(s for s in statreview.read(path).sheets if s.title == "Gas Production - Bcm")
+    read = {e.name: e.values for e in sheet.countries}
+    # Rows with no cell at all are notes; openpyxl writes 16 significant digits.
+    assert read.keys() == {name for name, row in table.items() if any(c is not None for c in row)}
+    for name, values in read.items():
+        numbers = {year: v for year, v in zip(YEARS, table[name], strict=True) if isinstance(v, float)}
+        assert values == pytest.approx(numbers, rel=1e-15, abs=0)
 
 
 def test_units_convert_to_the_fields_units() -> None:
@@ -484,6 +515,14 @@ def test_turkmen_gas_reserves_come_from_the_review_with_a_world_rank(runner: Cli
     assert got["rank_basis"].startswith("rank among ") and got["rank_basis"].endswith(
         " countries in Gas - Proved reserves history"
     )
+
+
+def test_as_of_cuts_the_ranks_with_the_values(runner: CliRunner) -> None:
+    shown = json.loads(runner.invoke(app, ["show", "turkmenistan", "--as-of", "2012", "--json"]).stdout)
+    gas = figure_of(shown, "energy.gas_reserves")
+    assert max(map(int, gas["series"])) == 2012
+    assert gas["ranks"].keys() == gas["among"].keys() == gas["series"].keys()
+    assert gas["sheet"] == "Gas - Proved reserves history"
 
 
 @pytest.mark.parametrize("country", ["kazakhstan", "uzbekistan"])
