@@ -1,4 +1,6 @@
-"""Measure ca-profiles against the budgets of design §8; exit 1 when one is missed.
+"""Measure ca-profiles against its budgets; exit 1 when one is missed.
+
+The budgets are set in docs/architecture.md, "Budgets and the benchmark".
 
 Run on demand from a checkout with the tool installed (it is not part of the tests):
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -167,7 +169,70 @@ def test_cite_needs_countries_or_all(runner: CliRunner, args: list[str]) -> None
     result = runner.invoke(app, ["cite", *args])
     assert result.exit_code == ExitStatus.USAGE
     assert result.stdout == ""
-    assert result.stderr == "Error: name one or more countries, or give --all\n"
+    assert result.stderr == "Error: name countries or source keys, give --from FILE, or give --all\n"
+
+
+def test_cite_takes_source_keys(runner: CliRunner) -> None:
+    text = invoke(runner, "cite", "wb-wdi", "cia-wfb-2020", "--format", "bibtex")
+    assert sorted(pybtex.database.parse_string(text, "bibtex").entries) == ["cia-wfb-2020", "wb-wdi"]
+    unknown = runner.invoke(app, ["cite", "wb-wdx"])
+    assert unknown.exit_code == ExitStatus.USAGE
+    assert unknown.stderr == "Error: unknown country or source 'wb-wdx'; did you mean wb-wdi?\n"
+
+
+def test_cite_from_a_pipe_cites_exactly_what_the_output_used() -> None:
+    """`rank F --json | cite --from - --format bibtex` through real processes and a pipe."""
+    rank = subprocess.run(
+        [sys.executable, "-m", "ca_profiles", "rank", "energy.gas_reserves", "--json"],
+        capture_output=True,
+        check=True,
+    )
+    cited = subprocess.run(
+        [sys.executable, "-m", "ca_profiles", "cite", "--from", "-", "--format", "bibtex"],
+        input=rank.stdout,
+        capture_output=True,
+        check=True,
+    )
+    entries = pybtex.database.parse_string(cited.stdout.decode(), "bibtex").entries
+    used = {row["source"] for row in json.loads(rank.stdout) if row["source"]}
+    assert set(entries) == used and len(used) > 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["compare", "kz", "uz", "--fields", "population,migration.remittances_pct_gdp"],
+        ["explain", "tajikistan", "migration"],
+        ["get", "kyrgyzstan", "migration.remittances_pct_gdp"],
+        ["memberships", "--org", "sco"],
+    ],
+)
+def test_cite_from_the_json_of_any_reading_command(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    saved = tmp_path / "out.json"
+    saved.write_text(invoke(runner, *args, "--json"), encoding="utf-8")
+    keys = [
+        line.split("]")[0].removeprefix("[")
+        for line in invoke(runner, "cite", "--from", str(saved)).splitlines()
+    ]
+    assert keys and all(key in invoke(runner, *args, "--json") for key in keys)
+
+
+def test_cite_from_what_is_not_json_is_one_line(runner: CliRunner, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1,\n", encoding="utf-8")
+    result = runner.invoke(app, ["cite", "--from", str(bad)])
+    assert result.exit_code == ExitStatus.USAGE
+    assert result.stderr.startswith(f"Error: {bad}:2:1: not JSON") and result.stderr.count("\n") == 1
+
+
+def test_a_source_named_only_in_a_gap_is_not_a_source_of_the_profile(runner: CliRunner) -> None:
+    profile = json.loads(invoke(runner, "show", "turkmenistan", "--json"))
+    cited = {row["key"] for row in json.loads(invoke(runner, "sources", "turkmenistan", "--json"))}
+    for row in json.loads(invoke(runner, "sources", "turkmenistan", "--json")):
+        assert not all(place.startswith("gaps") for place in row["cited_at"])
+    assert profile["gaps"] and cited
 
 
 def test_a_source_key_that_cannot_be_a_citation_key_is_invalid(runner: CliRunner, tmp_path: Path) -> None:

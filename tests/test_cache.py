@@ -71,7 +71,7 @@ def test_added_and_removed_files_change_the_names(runner: CliRunner, user_data: 
     (data / "countries" / "lemuria.yaml").write_text(
         ATLANTIS.replace("atlantis", "lemuria").replace("Atlantis", "Lemuria").replace("Poseidonia", "Mu")
     )
-    assert runner.invoke(app, ["get", "Mu", "population", "--data-dir", str(data)]).exit_code == 0
+    assert runner.invoke(app, ["show", "Mu", "--data-dir", str(data)]).exit_code == 0
     (data / "countries" / "atlantis.yaml").unlink()
     gone = runner.invoke(app, ["show", "Poseidonia", "--data-dir", str(data)])
     assert gone.exit_code == ExitStatus.USAGE

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import subprocess
@@ -12,7 +14,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from ca_profiles.chart import line_of
+from ca_profiles.chart import lines_of
 from ca_profiles.cli import app
 from ca_profiles.errors import ExitStatus
 from ca_profiles.model import Figure
@@ -28,50 +30,64 @@ def chart(runner: CliRunner, *args: str, columns: int = 80) -> tuple[int, str, s
     return result.exit_code, result.stdout, result.stderr
 
 
-def test_series_of_the_preferred_source_is_drawn() -> None:
+def test_one_line_is_one_sources_whole_history() -> None:
     figures = [
         Figure(unit="pct_gdp", source="a", series={2010: 1.0, 2015: 6.0}),
         Figure(unit="pct_gdp", source="b", series={2010: 10.0, 2014: 16.0}),
         Figure(unit="pct_gdp", source="a", value=99.0, year=2016),
     ]
-    assert line_of(figures, ["b", "a"], "pct_gdp") == {2010: (10.0, "b", None), 2014: (16.0, "b", None)}
-    # Without a preference, the series with the latest year, as `rank` and `get` choose.
-    assert line_of(figures, [], "pct_gdp") == {2010: (1.0, "a", None), 2015: (6.0, "a", None)}
+    # The source whose figure the views show (the newest year), with its points and its series.
+    assert lines_of(figures, ["b", "a"], "pct_gdp") == {"a": {2010: 1.0, 2015: 6.0, 2016: 99.0}}
+    assert lines_of(figures, ["b"], "pct_gdp", source="b") == {"b": {2010: 10.0, 2014: 16.0}}
+    assert lines_of(figures, [], "pct_gdp", by_source=True) == {
+        "a": {2010: 1.0, 2015: 6.0, 2016: 99.0},
+        "b": {2010: 10.0, 2014: 16.0},
+    }
 
 
-def test_point_figures_are_drawn_by_year_in_the_fields_unit() -> None:
+def test_sources_are_never_joined_into_one_line() -> None:
     figures = [
         Figure(unit="tcm", source="a", value=1.5, year=2010),
         Figure(unit="bcm", source="b", value=1400.0, year=2012),
         Figure(unit="tcm", source="a", value=1.2, year=2012),
         Figure(unit="pct", source="c", value=5.0, year=2013),
     ]
-    assert line_of(figures, ["b"], "tcm") == {2010: (1.5, "a", None), 2012: (1.4, "b", None)}
-    assert line_of(None, [], "tcm") == {}
+    # Both give 2012; "b" is preferred there, and its line holds only its own figure.
+    assert lines_of(figures, ["b"], "tcm") == {"b": {2012: 1.4}}
+    assert lines_of(figures, ["b"], "tcm", by_source=True) == {"a": {2010: 1.5, 2012: 1.2}, "b": {2012: 1.4}}
+    assert lines_of(None, [], "tcm") == {}
 
 
-def test_a_series_world_rank_goes_with_each_year_and_into_the_legend() -> None:
-    ranked = Figure(
-        unit="tcm",
-        source="ei",
-        series={2019: 13.6, 2020: 13.6},
-        ranks={2019: 4, 2020: 5},
-        among={2019: 50, 2020: 51},
-        sheet="Gas - Proved reserves history",
+def test_by_source_draws_a_line_per_source(runner: CliRunner) -> None:
+    code, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--by-source", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    lines = {row["line"] for row in rows}
+    assert len(lines) > 1 and all(line.startswith("Turkmenistan (") for line in lines)
+    assert all(row["line"] == f"Turkmenistan ({row['source']})" for row in rows)
+    code, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--json")
+    assert len({row["source"] for row in json.loads(out)}) == 1
+
+
+def test_each_line_carries_its_sources_world_rank(runner: CliRunner) -> None:
+    code, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--by-source", "--json")
+    assert code == 0
+    ranks = {(row["source"], row["year"]): row["world_rank"] for row in json.loads(out)}
+    # Computed for each year of the Review's series; stated by the Factbook for its one year.
+    assert ranks["ei-statreview-2023", 2012] == 4 and ranks["ei-statreview-2023", 2020] == 4
+    assert ranks["cia-wfb-2020", 2018] == 5 and ranks["cia-wfb-2026", 2021] is None
+
+
+def test_chart_rows_and_legend_carry_the_world_rank(runner: CliRunner) -> None:
+    status, out, _ = chart(
+        runner, "energy.gas_reserves", "turkmenistan", "--as-of", "2020", "--format", "csv"
     )
-    point = Figure(unit="tcm", source="wfb", value=7.5, year=2018, rank=5)
-    assert line_of([ranked], [], "tcm") == {2019: (13.6, "ei", 4), 2020: (13.6, "ei", 5)}
-    assert line_of([point], [], "tcm") == {2018: (7.5, "wfb", 5)}
-
-
-def test_chart_rows_and_legend_carry_the_world_rank() -> None:
-    runner = CliRunner()
-    status, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--format", "csv")
     assert status == 0
     lines = out.splitlines()
-    assert lines[0].startswith("country,name,year,value,unit,source,world_rank,")
+    assert lines[0].startswith("country,name,line,year,value,unit,source,world_rank,")
     assert any(
-        line.startswith("turkmenistan,Turkmenistan,2020,13.60125,tcm,ei-statreview-2023,4,") for line in lines
+        line.startswith("turkmenistan,Turkmenistan,Turkmenistan,2020,13.60125,tcm,ei-statreview-2023,4,")
+        for line in lines
     )
     status, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--as-of", "2012")
     assert status == 0
@@ -82,8 +98,18 @@ def test_chart_rows_are_the_series_show_holds(runner: CliRunner) -> None:
     status, stdout, _ = chart(runner, FIELD, "tajikistan", "kazakhstan", "--format", "json")
     assert status == 0
     rows = json.loads(stdout)
-    columns = ["country", "name", "year", "value", "unit", "source", "world_rank", "as_of", "data_release"]
-    assert list(rows[0]) == columns
+    assert list(rows[0]) == [
+        "country",
+        "name",
+        "line",
+        "year",
+        "value",
+        "unit",
+        "source",
+        "world_rank",
+        "as_of",
+        "data_release",
+    ]
     assert {row["country"] for row in rows} == {"tajikistan", "kazakhstan"}
     profile = json.loads(runner.invoke(app, ["show", "tajikistan", "--json"]).stdout)
     wdi = next(f for f in profile["migration"]["remittances_pct_gdp"] if f["source"] == "wb-wdi")
@@ -95,7 +121,7 @@ def test_chart_rows_are_the_series_show_holds(runner: CliRunner) -> None:
 def test_as_of_cuts_the_lines(runner: CliRunner) -> None:
     status, stdout, _ = chart(runner, FIELD, "--as-of", "2015", "--format", "csv")
     assert status == 0
-    years = [int(line.split(",")[2]) for line in stdout.splitlines()[1:]]
+    years = [int(row["year"]) for row in csv.DictReader(io.StringIO(stdout))]
     assert max(years) == 2015 and min(years) == 2008
 
 

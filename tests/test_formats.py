@@ -88,13 +88,14 @@ def test_rank_latex_by_example(runner: CliRunner) -> None:
         [
             r"\begin{table}",
             r"\centering",
-            r"\caption{Gas reserves (trillion m³). Sources: \cite{ei-statreview-2023}.}",
-            r"\begin{tabular}{rlrrlrrr}",
+            r"\caption{Gas reserves (trillion m³; newest year, then the source preference of sources.yaml). "
+            r"Sources: \cite{astanatimes-kazakhstan-gas-reserves-2024,tkm-trend-eia-gas-2025}.}",
+            r"\begin{tabular}{rlrrlrrrl}",
             r"\toprule",
-            r"position & name & value & year & source & world rank & low & high \\",
+            r"position & name & value & year & source & world rank & low & high & newer \\",
             r"\midrule",
-            r"1 & Turkmenistan & 13.60125 & 2020 & ei-statreview-2023 & 4 & 7.504 & 13.60125 \\",
-            r"2 & Kazakhstan & 2.257115 & 2020 & ei-statreview-2023 & 16 & 2.257115 & 3.8 \\",
+            r"1 & Turkmenistan & 11.327 & 2025 & tkm-trend-eia-gas-2025 & 5 & 11.327 & 11.327 &  \\",
+            r"2 & Kazakhstan & 3.8 & 2024 & astanatimes-kazakhstan-gas-reserves-2024 &  & 3.8 & 3.8 &  \\",
             r"\bottomrule",
             r"\end{tabular}",
             r"\end{table}",
@@ -113,7 +114,7 @@ def test_latex_escapes_what_tex_would_read_as_commands(runner: CliRunner, tmp_pa
     text = invoke(runner, *args)
     row = next(line for line in text.splitlines() if line.startswith("Tex"))
     assert row.startswith(
-        r"Tex \& Co\_1 \{50\%\} \#2 \$3 \textasciitilde{}\textasciicircum{}\textbackslash{} &  &  & 5 & "
+        r"Tex \& Co\_1 \{50\%\} \#2 \$3 \textasciitilde{}\textasciicircum{}\textbackslash{} &  & 5 (2020) & "
     )
     assert r"\cite{" in text and "test-census" in text
 

@@ -1,5 +1,6 @@
-"""Hostile input (design §9): each file gets one line naming what is wrong, fast, with nothing
-run from it, and every other profile keeps working. Big inputs are made here, not committed."""
+"""Hostile input (docs/architecture.md, "Reliability"): each file gets one line naming what is
+wrong, fast, with nothing run from it, and every other profile keeps working.
+Big inputs are made here, not committed."""
 
 from __future__ import annotations
 
@@ -219,7 +220,9 @@ def marked(user_data: Path) -> Path:
 
 
 def test_markup_and_escapes_in_data_are_shown_not_obeyed(runner: CliRunner, marked: Path) -> None:
-    result = runner.invoke(app, ["show", "Poseidonia", "--data-dir", str(marked)], env={"COLUMNS": "200"})
+    result = runner.invoke(
+        app, ["show", "Poseidonia", "--full", "--data-dir", str(marked)], env={"COLUMNS": "200"}
+    )
     assert result.exit_code == 0, result.output
     assert not any(raw in result.stdout for raw in RAW)
     assert result.stdout.count("[bold red]Atlan[/]tis \\x1b[5;31mblink\\x1b[0m \\x1b]0;pwned\\x07") == 2

@@ -247,7 +247,7 @@ def test_get_and_compare_take_index_paths(runner: CliRunner) -> None:
             app, ["compare", "--all", "--fields", "indices.succession_risk", "--as-of", "2025", "--json"]
         ).stdout
     )
-    assert rows[0]["unit"] == "score" and rows[0]["tajikistan"] == round(explained["score"], 1)
+    assert rows[0]["unit"] == "score" and rows[0]["tajikistan"]["value"] == round(explained["score"], 1)
 
 
 @pytest.mark.parametrize(

@@ -44,6 +44,7 @@ def test_wheel_contains_every_data_file(wheel: Path) -> None:
     }
     assert "ca_profiles/data/countries/kazakhstan.yaml" in expected
     assert expected <= names
+    assert "ca_profiles/py.typed" in names  # type checkers read the API's annotations
 
 
 def test_installed_wheel_finds_its_data_from_another_folder(wheel: Path, tmp_path: Path) -> None:
@@ -74,3 +75,8 @@ def test_installed_wheel_finds_its_data_from_another_folder(wheel: Path, tmp_pat
         [sys.executable, "-m", "ca_profiles", "validate"], cwd=elsewhere, env=env, capture_output=True
     )
     assert check.returncode == 0, check.stdout
+    api = (
+        "import ca_profiles; d = ca_profiles.load(); print(d.country('Qazaqstan').name, len(d.figures()) > 0)"
+    )
+    used = subprocess.run([sys.executable, "-c", api], cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert used.stdout.split() == ["Kazakhstan", "True"], used.stderr

@@ -1,4 +1,5 @@
-"""The README's transcripts are real: each `$ ` line of a console block still prints what it shows.
+"""The README's transcripts are real: each `$ ` line of a console block still prints what it shows,
+and each ```pycon block runs as a doctest.
 
 The commands of one block run in order in an empty folder (with the repository's `tests` folder
 linked in, for the fixtures some examples read), stdout and stderr together as a terminal shows
@@ -7,6 +8,7 @@ them. A line needing a tool this machine lacks (jq, sqlite3) is skipped.
 
 from __future__ import annotations
 
+import doctest
 import os
 import re
 import shutil
@@ -57,3 +59,21 @@ def test_readme_transcripts(block: list[tuple[str, str]], tmp_path: Path) -> Non
         if any(re.search(rf"(^|\| |&& ){tool} ", command) and shutil.which(tool) is None for tool in TOOLS):
             continue
         assert run(command, tmp_path) == output, command
+
+
+def sessions() -> list[str]:
+    """Each ```pycon block of the README: Python sessions with their output."""
+    return re.findall(r"```pycon\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_has_python_sessions() -> None:
+    assert sessions()
+
+
+@pytest.mark.parametrize("session", sessions(), ids=lambda text: text.split("\n", 1)[0][:60])
+def test_readme_python_sessions(session: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CA_PROFILES_DATA", raising=False)
+    test = doctest.DocTestParser().get_doctest(session, {}, "README", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0

@@ -1,4 +1,4 @@
-"""The world as it stood at the end of a year (design §4): nothing later stays visible."""
+"""The world as it stood at the end of a year (docs/architecture.md, "Time"): nothing later stays visible."""
 
 from __future__ import annotations
 

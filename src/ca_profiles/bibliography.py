@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Collection
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import msgspec
 
+from .errors import UnknownName
 from .loader import format_path
 from .model import Profile, Source, walk
 from .results import Rows
@@ -64,9 +66,17 @@ def comment_citations(path: Path, keys: Collection[str]) -> dict[str, list[str]]
 
 
 def profile_citations(session: Session, profile: Profile) -> dict[str, list[str]]:
-    """Every source a profile as seen by the session cites: fields, notes and comments."""
+    """Every source a profile as seen by the session cites: fields, notes and comments.
+
+    A source named only in a gap's note is left out: the gap says what the data lack, and the
+    profile does not rest on it.
+    """
     keys = session.catalog.sources
-    places = citations(profile, keys)
+    places = {
+        key: where
+        for key, where in citations(profile, keys).items()
+        if not all(place.startswith("gaps") for place in where)
+    }
     for key, where in comment_citations(session.catalog.files[profile.id], keys).items():
         places.setdefault(key, []).extend(where)
     return dict(sorted(places.items()))
@@ -117,9 +127,45 @@ def sources_view(session: Session, name: str | None = None) -> Rows:
 
 
 def cited_sources(session: Session, names: list[str] | None = None) -> list[tuple[str, Source]]:
-    """The bibliography entries the named countries cite, or every entry; in key order."""
+    """The bibliography entries the named countries or source keys cite, or every entry; in key
+    order. A name that is a source key stands for that source; any other is a country."""
     bibliography = session.catalog.sources
     if names is None:
         return sorted(bibliography.items())
-    keys = {key for profile in session.profiles(names) for key in profile_citations(session, profile)}
+    keys = {name for name in names if name in bibliography}
+    countries = [name for name in names if name not in bibliography]
+    keys |= {key for profile in _countries(session, countries) for key in profile_citations(session, profile)}
     return [(key, bibliography[key]) for key in sorted(keys) if key in bibliography]
+
+
+def _countries(session: Session, names: list[str]) -> list[Profile]:
+    try:
+        return session.profiles(names) if names else []
+    except UnknownName as exc:
+        close = difflib.get_close_matches(exc.name, list(session.catalog.sources), n=3, cutoff=0.6)
+        raise UnknownName("country or source", exc.name, exc.suggestions + close) from None
+
+
+#: The keys under which a result of any command names its sources.
+_SOURCE_KEYS = frozenset({"source", "sources", "literature"})
+
+
+def sources_in(document: Any, bibliography: Collection[str]) -> list[str]:
+    """The source keys a JSON result names (``rank --json``, ``show --json``, …), in key order:
+    every ``source``, ``sources`` or ``literature`` value, at any depth, that is a source key."""
+    found: set[str] = set()
+
+    def visit(node: Any, named: bool) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                visit(value, key in _SOURCE_KEYS)
+                if key == "literature" and isinstance(value, dict):
+                    found.update(k for k in value if k in bibliography)
+        elif isinstance(node, list):
+            for item in node:
+                visit(item, named)
+        elif named and isinstance(node, str) and node in bibliography:
+            found.add(node)
+
+    visit(document, False)
+    return sorted(found)

@@ -9,54 +9,35 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import UsageError
+from .figures import by_source as sources_of
 from .figures import field_value, pick
-from .model import FIELDS, Figure, Figures, Source, convert, figures_of, unit_label
+from .model import FIELDS, Figures, Source, unit_label
 from .results import Rows
 from .session import Session
 from .views import check_field
 
-COLUMNS = ["country", "name", "year", "value", "unit", "source", "world_rank"]
-
-#: A point of a line: the value in the field's unit, its source and its world rank, if known.
-Point = tuple[float, str, int | None]
+COLUMNS = ["country", "name", "line", "year", "value", "unit", "source", "world_rank"]
 
 
-def line_of(value: Figures | None, preferred: list[str], unit: str) -> dict[int, Point]:
-    """Year → (value in ``unit``, source, world rank) of the line a country's field draws.
+def lines_of(
+    value: Figures | None, preferred: list[str], unit: str, by_source: bool = False, source: str | None = None
+) -> dict[str, dict[int, float]]:
+    """Source → year → value in ``unit``: the lines a country's field draws.
 
-    Where the field has series, the series of the source ``pick`` prefers (as ``rank`` and
-    ``get`` do); where it has only point figures, each year's figure, the preferred source's
-    where several give that year.
+    One line, the whole history of the source whose figure the views show (``get``, ``rank``),
+    unless ``by_source`` asks for every source's; only ``source``'s where one is pinned. Two
+    sources are never joined into one line: a line that zig-zags between sources would read as
+    change where there is disagreement.
     """
-    figures = figures_of(value)
-    series = [f for f in figures if f.series]
-    chosen = pick(series, preferred, unit) if series else None
-    if chosen is not None:
-        line: dict[int, Point] = {}
-        for figure in (f for f in series if f.source == chosen.source):
-            line.update(_converted(figure, unit))
-        return dict(sorted(line.items()))
-    points = [f for f in figures if f.series is None]
-    by_year: dict[int, Point] = {}
-    for year in sorted({f.year for f in points if f.year is not None}):
-        best = pick([f for f in points if f.year == year], preferred, unit)
-        if best is not None:
-            by_year[year] = (best.value, best.source, best.rank)
-    return by_year
+    held = sources_of(value, unit)
+    chosen = pick(value, preferred, unit, source)
+    keys = list(held) if by_source and source is None else [chosen.source] if chosen else []
+    return {key: {year: held[key][year][0] for year in sorted(held[key])} for key in keys}
 
 
-def _converted(figure: Figure, unit: str) -> dict[int, Point]:
-    assert figure.series is not None  # only series figures come here
-    out: dict[int, Point] = {}
-    for year, number in figure.series.items():
-        value = convert(number, figure.unit, unit)
-        if value is not None:
-            out[year] = (value, figure.source, figure.rank_in(year))
-    return out
-
-
-def chart_view(session: Session, path: str, names: list[str] | None = None) -> Rows:
-    """The lines of a chart of ``path``: the named countries, or every one that has the field."""
+def chart_view(session: Session, path: str, names: list[str] | None = None, by_source: bool = False) -> Rows:
+    """The lines of a chart of ``path``: the named countries, or every one that has the field;
+    with ``by_source``, one line for each source of each country."""
     check_field(path)
     label, unit = FIELDS[path].label, FIELDS[path].unit
     preferred = session.catalog.sources_file.preferred.get(path, [])
@@ -64,21 +45,30 @@ def chart_view(session: Session, path: str, names: list[str] | None = None) -> R
     missing: list[str] = []
     used: dict[str, list[str]] = {}
     for profile in session.profiles(names):
-        line = line_of(field_value(profile, path), preferred, unit)
-        if not line:
+        value = field_value(profile, path)
+        lines = lines_of(value, preferred, unit, by_source, session.source)
+        # A year's world rank: stated by the source, or computed for a series from a table.
+        ranks = {
+            key: {year: figure.rank_in(year) for year, (_, figure) in years.items()}
+            for key, years in sources_of(value, unit).items()
+        }
+        if not lines:
             missing.append(profile.id)
-        for year, (value, source, rank) in line.items():
-            rows.append(
-                {
-                    "country": profile.id,
-                    "name": profile.name,
-                    "year": year,
-                    "value": value,
-                    "unit": unit,
-                    "source": source,
-                    "world_rank": rank,
-                }
-            )
+        for source, line in lines.items():
+            name = f"{profile.name} ({source})" if by_source else profile.name
+            for year, number in line.items():
+                rows.append(
+                    {
+                        "country": profile.id,
+                        "name": profile.name,
+                        "line": name,
+                        "year": year,
+                        "value": number,
+                        "unit": unit,
+                        "source": source,
+                        "world_rank": ranks[source].get(year),
+                    }
+                )
             countries = used.setdefault(source, [])
             if profile.name not in countries:
                 countries.append(profile.name)

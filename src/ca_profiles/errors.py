@@ -1,4 +1,4 @@
-"""Our error types and exit statuses (design §2: 0 success, 1 invalid data, 2 usage error)."""
+"""Our error types and exit statuses (docs/architecture.md, "Commands and exit statuses")."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ class ExitStatus(IntEnum):
     SUCCESS = 0
     INVALID_DATA = 1
     USAGE = 2
+    #: ``get`` found no figure of the field for the country (at the date asked).
+    NO_DATA = 3
     INTERRUPTED = 130
     #: The reader of the output went away (``ca-profiles list | head -1``): 128 + SIGPIPE.
     PIPE_CLOSED = 141

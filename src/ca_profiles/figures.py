@@ -1,16 +1,33 @@
-"""Choosing the one figure a view shows from the figures of a field."""
+"""Choosing the one figure a view shows from the figures of a field.
+
+The rule (docs/architecture.md, "The figure of a field"): the newest year any source gives,
+then, among the sources giving that year, the first in the preference order of ``sources.yaml``
+(then by key, so that the choice never depends on file order). A pinned source (``--source``)
+replaces the rule: that source's newest figure, with a note of any newer figure from another.
+The range is the spread among the sources for the year shown — never across years, since a
+figure that moved between two years is change, not disagreement.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Figure, Figures, Profile, convert
+from .model import Figure, Figures, Profile, convert, figures_of
+
+
+@dataclass(frozen=True)
+class Newer:
+    """A figure newer than the one shown, from another source."""
+
+    value: float
+    year: int
+    source: str
 
 
 @dataclass
 class Pick:
-    """The one figure a cell shows, and the spread of the latest figure of every source."""
+    """The one figure a cell shows, and the spread among the sources for its year."""
 
     value: float
     unit: str
@@ -19,52 +36,60 @@ class Pick:
     rank: int | None
     low: float
     high: float
+    #: How many sources give a figure for ``year``.
     sources: int
+    newer: Newer | None = None
     #: What a computed rank is counted among ("rank among 48 countries in <sheet>"); None for
     #: a rank the source states, or none.
     rank_basis: str | None = None
 
 
-def _latest(figure: Figure) -> tuple[int, float]:
+def _by_year(figure: Figure) -> dict[int, float]:
     if figure.series:
-        year = max(figure.series)
-        return year, figure.series[year]
+        return dict(figure.series)
     assert figure.year is not None and figure.value is not None  # a point figure has both
-    return figure.year, figure.value
+    return {figure.year: figure.value}
 
 
-def pick(value: Figures | None, preferred: list[str], unit: str) -> Pick | None:
-    """The latest figure of the first preferred source that has one, else the latest of any.
+def by_source(value: Figures | None, unit: str) -> dict[str, dict[int, tuple[float, Figure]]]:
+    """Each source's figures of a field, year by year, in ``unit``.
 
-    Figures are expressed in ``unit``; those in a unit of another quantity (a share where an
-    amount is asked) are left out, since they cannot be ranked against the rest.
+    Figures in a unit of another quantity (a share where an amount is asked) are left out,
+    since they cannot be set against the rest; a source with none left is not listed.
     """
-    if value is None:
+    held: dict[str, dict[int, tuple[float, Figure]]] = {}
+    for figure in figures_of(value):
+        years = held.setdefault(figure.source, {})
+        for year, number in _by_year(figure).items():
+            converted = convert(number, figure.unit, unit)
+            if converted is not None and year not in years:
+                years[year] = (converted, figure)
+    return {key: years for key, years in held.items() if years}
+
+
+def pick(value: Figures | None, preferred: list[str], unit: str, source: str | None = None) -> Pick | None:
+    """The figure of a field by the rule above, in ``unit``; None where there is none."""
+    held = by_source(value, unit)
+    if not held or (source is not None and source not in held):
         return None
-    if isinstance(value, Figure):  # one figure, the common case: no sources to weigh
-        year, number = _latest(value)
-        converted = convert(number, value.unit, unit)
-        if converted is None:
-            return None
-        rank, basis = value.rank_in(year), value.rank_basis(year)
-        return Pick(converted, unit, year, value.source, rank, converted, converted, 1, basis)
-    figures = value
-    per_source: dict[str, tuple[int, float, Figure]] = {}
-    for figure in figures:
-        year, number = _latest(figure)
-        converted = convert(number, figure.unit, unit)
-        held = per_source.get(figure.source)
-        if converted is not None and (held is None or year > held[0]):
-            per_source[figure.source] = (year, converted, figure)
-    if not per_source:
-        return None
-    chosen = next((per_source[s] for s in preferred if s in per_source), None)
-    if chosen is None:
-        chosen = max(per_source.values(), key=lambda item: item[0])
-    year, number, figure = chosen
-    latest = [item[1] for item in per_source.values()]
+
+    def order(key: str) -> tuple[int, int, str]:
+        preference = preferred.index(key) if key in preferred else len(preferred)
+        return (-max(held[key]), preference, key)
+
+    chosen = source if source is not None else min(held, key=order)
+    year = max(held[chosen])
+    number, figure = held[chosen][year]
+    same_year = [years[year][0] for years in held.values() if year in years]
+    newer = None
+    latest = min(held, key=order)
+    if max(held[latest]) > year:
+        newest = max(held[latest])
+        newer = Newer(held[latest][newest][0], newest, latest)
     rank, basis = figure.rank_in(year), figure.rank_basis(year)
-    return Pick(number, unit, year, figure.source, rank, min(latest), max(latest), len(per_source), basis)
+    return Pick(
+        number, unit, year, chosen, rank, min(same_year), max(same_year), len(same_year), newer, basis
+    )
 
 
 def field_value(profile: Profile, path: str) -> Any:

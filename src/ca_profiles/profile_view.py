@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 
 from .errors import UnknownName
 from .figures import field_value
-from .indices import INSUFFICIENT, IndexResult
+from .indices import INSUFFICIENT, IndexResult, head_of_state
 from .model import (
     FIELDS,
     IDENTITY_FIGURES,
@@ -44,8 +45,9 @@ SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "chi
 IDENTITY_KEYS = ("id", "name", "official_name", "iso2", "iso3", "aliases", "capital", *IDENTITY_FIGURES)
 
 
-def show(session: Session, name: str, sections: list[str] | None = None) -> ProfileView:
-    """One profile at the session's date, whole or only the ``sections`` asked for."""
+def show(session: Session, name: str, sections: list[str] | None = None, full: bool = False) -> ProfileView:
+    """One profile at the session's date: a one-screen brief, or whole (``full``), or only the
+    ``sections`` asked for, in full. Machine formats always hold the profile itself."""
     wanted = [_section(s) for s in sections or ()]
     profile = session.profile(name)
     indices = session.indices(profile)
@@ -54,7 +56,10 @@ def show(session: Session, name: str, sections: list[str] | None = None) -> Prof
         keys = list(dict.fromkeys(["id", "name", *keys]))
     else:
         keys = [*(f for f in profile.__struct_fields__), "indices"]
-    parts = [_build(session, profile, indices, key) for key in wanted or SECTIONS]
+    if wanted or full:
+        parts = [_build(session, profile, indices, key) for key in wanted or SECTIONS]
+    else:
+        parts = _brief(session, profile, indices)
     return ProfileView(
         profile.id,
         profile.name,
@@ -65,6 +70,78 @@ def show(session: Session, name: str, sections: list[str] | None = None) -> Prof
         meta=session.meta(),
         flat=lambda: _figures(session, profile, wanted),
     )
+
+
+#: The figures a brief shows, section by section: one line each, the figure every view shows.
+BRIEF_FIGURES = {
+    "energy": (
+        "energy.gas_reserves",
+        "energy.oil_reserves",
+        "energy.gas_production",
+        "energy.oil_production",
+        "energy.gas_exports",
+        "energy.electricity_generation",
+    ),
+    "migration": (
+        "migration.remittances_pct_gdp",
+        "migration.remittances_usd",
+        "migration.russia_share",
+        "migration.migrants_abroad",
+    ),
+    "china": tuple(path for path in FIELDS if path.startswith("china.")),
+}
+
+
+def _brief(session: Session, profile: Profile, indices: dict[str, IndexResult]) -> list[Section]:
+    """One screen: who and where, the scores, headline figures each with year and source."""
+    leader = head_of_state(profile)
+    facts = [Fact("Official name", profile.official_name)]
+    if profile.capital:
+        facts.append(Fact("Capital", profile.capital))
+    if leader:
+        facts.append(Fact("Head of state", f"{leader_name(leader)}, {leader.title}, since {leader.since}"))
+    identity = FigureTable(_picked(session, profile, IDENTITY_FIGURES), brief=True)
+    parts = [
+        Section("identity", profile.name, [Facts(facts), identity]),
+        Section("indices", "Indices", [Facts([_index_fact(result) for result in indices.values()])]),
+    ]
+    for key, paths in BRIEF_FIGURES.items():
+        blocks: list[Block] = [FigureTable(_picked(session, profile, paths), brief=True)]
+        if key == "china" and profile.china.pipelines:
+            blocks.append(Facts([Fact("Pipelines to China", ", ".join(profile.china.pipelines))]))
+        parts.append(Section(key, key.title(), [b for b in blocks if _filled(b)]))
+        if key == "energy":
+            parts.append(Section("memberships", "Memberships", [_standing(session, profile)]))
+    more = f"`show {profile.id} --full` for the whole profile, `--section` for one of: {', '.join(SECTIONS)}"
+    gaps = f"{len(profile.gaps)} known gaps (`--section gaps`); " if profile.gaps else ""
+    parts.append(Section("more", "More", [Note(gaps + more)]))
+    return parts
+
+
+def _picked(session: Session, profile: Profile, paths: Iterable[str]) -> list[FigureRow | RangeRow]:
+    """One line a field: the figure every view shows."""
+    rows: list[FigureRow | RangeRow] = []
+    for path in paths:
+        chosen = session.pick(profile, path)
+        if chosen is not None:
+            unit = unit_label(chosen.unit)
+            rows.append(
+                FigureRow(FIELDS[path].label, chosen.value, unit, chosen.year, chosen.source, chosen.rank)
+            )
+    return rows
+
+
+def _standing(session: Session, profile: Profile) -> Facts:
+    """Memberships in force, one line per status: organisations and the year each began."""
+    by_status: dict[str, list[str]] = {}
+    organizations = session.catalog.organizations
+    for span in sorted(profile.memberships, key=lambda s: (s.org, str(s.since))):
+        if span.until is None:
+            org = organizations.get(span.org)
+            short = org.abbreviations[0] if org and org.abbreviations else span.org.upper()
+            by_status.setdefault(span.status, []).append(f"{short} {str(span.since)[:4]}")
+    order = ["member", "associate", "observer", "dialogue_partner", "applicant", "suspended"]
+    return Facts([Fact(_words(s).capitalize(), ", ".join(by_status[s])) for s in order if s in by_status])
 
 
 def _section(name: str) -> str:
@@ -249,12 +326,12 @@ def _rules(profile: Profile) -> Facts:
 
 def score_text(result: IndexResult) -> str:
     """An index score as one line: score, level and how much of the weight facts covered."""
-    judged = result.score is not None and result.level != INSUFFICIENT
-    score = f"{result.score:.1f} / 100" if judged else "no score"
-    text = f"{score}, {result.level} (facts for {result.coverage:.0%} of the weight)"
-    return text
+    covered = f"facts for {result.coverage:.0%} of the weight"
+    if result.score is None or result.level == INSUFFICIENT:
+        return f"{INSUFFICIENT} ({covered}; {result.min_coverage:.0%} needed)"
+    return f"{result.score:.1f} / 100, {result.level} ({covered})"
 
 
 def _index_fact(result: IndexResult) -> Fact:
-    missing = ", ".join(c.factor for c in result.components if c.treatment != "read")
+    missing = ", ".join(c.label for c in result.components if c.treatment != "read")
     return Fact(result.label, score_text(result) + (f"; missing: {missing}" if missing else ""))

@@ -14,8 +14,26 @@ from typing import Any
 
 import msgspec
 
+from .figures import Newer
 from .indices import IndexResult
 from .model import Figures, Profile, When
+
+_PARTS = ("unit", "year", "source")
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A figure in a table's cell: the number with the unit, year and source it comes with.
+
+    JSON shows it as an object; the flat formats (CSV) as a column for each part.
+    """
+
+    value: float
+    unit: str
+    year: int
+    source: str
+    #: A newer figure from another source, where ``--source`` pinned this one.
+    newer: Newer | None = None
 
 
 @dataclass
@@ -47,6 +65,29 @@ class Rows:
         """
         stamp = self._stamp()
         return [{**{c: row.get(c) for c in self.columns}, **stamp} for row in self.rows]
+
+    def flat(self) -> tuple[list[dict[str, Any]], list[str]]:
+        """The records and columns with each figure cell spread over ``c``, ``c_unit``,
+        ``c_year`` and ``c_source``, for the formats that hold only scalars."""
+        records = self.records()
+        cells = [c for c in self.columns if any(isinstance(r.get(c), Cell) for r in records)]
+        if not cells:
+            return records, self.stamped_columns
+        columns = [
+            part
+            for c in self.stamped_columns
+            for part in ([c, *(f"{c}_{p}" for p in _PARTS)] if c in cells else [c])
+        ]
+        flat = []
+        for record in records:
+            row = dict(record)
+            for c in cells:
+                value = record.get(c)
+                row[c] = value.value if isinstance(value, Cell) else value
+                for part in _PARTS:
+                    row[f"{c}_{part}"] = getattr(value, part) if isinstance(value, Cell) else None
+            flat.append(row)
+        return flat, columns
 
     def _stamp(self) -> dict[str, Any]:
         if "data_release" not in self.meta:
@@ -103,6 +144,8 @@ class RangeRow:
 @dataclass(frozen=True)
 class FigureTable:
     rows: list[FigureRow | RangeRow]
+    #: One line a figure under no header, as a brief lists its headline figures.
+    brief: bool = False
 
 
 @dataclass(frozen=True)

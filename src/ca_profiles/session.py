@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from typing import Any
 
 from . import __version__
@@ -13,6 +14,9 @@ from .figures import Pick, field_value, pick
 from .indices import Context, IndexResult, compute, compute_all
 from .model import FIELDS, Profile
 
+#: How a view chooses the one figure of a field it shows (``figures.pick``), as ``meta`` says it.
+FIGURE_RULE = "newest year, then the source preference of sources.yaml"
+
 
 class Session:
     """A catalog seen at one date.
@@ -22,8 +26,20 @@ class Session:
     data name no release (a user's own ``sources.yaml`` without one).
     """
 
-    def __init__(self, catalog: Catalog, as_of: int | None = None, *, today: dt.date | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        as_of: int | None = None,
+        *,
+        today: dt.date | None = None,
+        source: str | None = None,
+    ) -> None:
         self.catalog, self.as_of = catalog, as_of
+        if source is not None and source not in catalog.sources:
+            close = difflib.get_close_matches(source, list(catalog.sources), n=3, cutoff=0.5)
+            raise UnknownName("source", source, close)
+        #: The one source every figure is read from, where ``--source`` pins one.
+        self.source = source
         release = catalog.release
         if as_of is not None and release is not None and as_of > release.date.year:
             raise UsageError(
@@ -54,7 +70,7 @@ class Session:
     def pick(self, profile: Profile, path: str) -> Pick | None:
         """The figure of a field that every view shows (see ``figures.pick`` for the rule)."""
         preferred = self.catalog.sources_file.preferred.get(path, [])
-        return pick(field_value(profile, path), preferred, FIELDS[path].unit)
+        return pick(field_value(profile, path), preferred, FIELDS[path].unit, self.source)
 
     def meta(self) -> dict[str, Any]:
         """What every JSON document says about where its data come from."""
@@ -64,7 +80,13 @@ class Session:
             "data_release": release.version if release else None,
             "data_release_date": release.date.isoformat() if release else None,
             "as_of": self.as_of,
+            "figure_rule": self.figure_rule,
         }
+
+    @property
+    def figure_rule(self) -> str:
+        """How the figure of a field is chosen in this session, as tables and ``meta`` say it."""
+        return f"source {self.source}" if self.source else FIGURE_RULE
 
     @property
     def context(self) -> Context:

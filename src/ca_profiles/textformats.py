@@ -6,7 +6,6 @@ and light, since every command imports the names of its formats at start-up.
 
 from __future__ import annotations
 
-import csv
 import io
 from enum import StrEnum
 from typing import Any
@@ -50,6 +49,8 @@ def cell(value: Any) -> str:
 
 def to_csv(rows: list[dict[str, Any]], columns: list[str]) -> str:
     """RFC 4180 CSV with a header row."""
+    import csv  # here, so that every command choosing a format does not pay for the module
+
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)

@@ -9,13 +9,20 @@ import difflib
 from typing import Any
 
 from .catalog import Catalog, normalize
-from .errors import UnknownName
-from .figures import field_value
-from .indices import ALIASES, INDEX_FIELDS, INSUFFICIENT, head_of_state
+from .errors import UnknownName, UsageError
+from .figures import Pick, field_value
+from .indices import ALIASES, INDEX_FIELDS, INSUFFICIENT, IndexResult, head_of_state
 from .model import FIELDS, Profile, as_date, unit_label
 from .profile_view import score_text
-from .results import Explanation, FieldValue, Rows
+from .results import Cell, Explanation, FieldValue, Rows
 from .session import Session
+
+
+def figure_cell(chosen: Pick | None) -> Cell | None:
+    """The cell a table shows for a field: its figure with unit, year and source."""
+    if chosen is None:
+        return None
+    return Cell(chosen.value, chosen.unit, chosen.year, chosen.source, chosen.newer)
 
 
 def _cited(rows: list[dict[str, Any]]) -> list[str]:
@@ -55,15 +62,17 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
         }
         for path in LIST_FIELDS:
             chosen = session.pick(profile, path)
-            row[path.rsplit(".", 1)[-1]] = chosen.value if chosen else None
+            row[path.rsplit(".", 1)[-1]] = figure_cell(chosen)
             if chosen:
                 cited.add(chosen.source)
         rows.append(row)
     columns = ["id", "name", "capital", "head_of_state", *(p.rsplit(".", 1)[-1] for p in LIST_FIELDS)]
     units = ", ".join(f"{FIELDS[p].label.lower()} in {unit_label(FIELDS[p].unit)}" for p in LIST_FIELDS)
-    return Rows(
-        "list", f"Countries ({units})", columns, rows, session.meta(), columns[1:], sources=sorted(cited)
-    )
+    title = f"Countries ({units}; {session.figure_rule})"
+    headings = {p.rsplit(".", 1)[-1]: FIELDS[p].label for p in LIST_FIELDS}
+    # The capital is in every machine format; a table for people leaves it out to keep one line a country.
+    people = [c for c in columns if c not in ("id", "capital")]
+    return Rows("list", title, columns, rows, session.meta(), people, headings, sorted(cited))
 
 
 def rank_view(session: Session, path: str, top: int | None = None, ascending: bool = False) -> Rows:
@@ -83,6 +92,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
             "low": chosen.low if chosen else None,
             "high": chosen.high if chosen else None,
             "sources": chosen.sources if chosen else 0,
+            "newer": chosen.newer if chosen else None,
         }
         scored.append((profile, chosen.value if chosen else None, row))
     columns = [
@@ -98,9 +108,10 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
         "low",
         "high",
         "sources",
+        "newer",
     ]
-    people = ["position", "name", "value", "year", "source", "world_rank", "low", "high"]
-    title = f"{FIELDS[path].label} ({unit_label(FIELDS[path].unit)})"
+    people = ["position", "name", "value", "year", "source", "world_rank", "low", "high", "newer"]
+    title = f"{FIELDS[path].label} ({unit_label(FIELDS[path].unit)}; {session.figure_rule})"
     rows = _ranked(scored, top, ascending)
     return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=_cited(rows))
 
@@ -110,24 +121,30 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
     scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
     for profile in session.profiles():
         result = session.index(profile, name)
-        row = {
-            "value": None if result.score is None else round(result.score, 1),
+        row: dict[str, Any] = {
+            "value": _score(result),
             "level": result.level,
-            "coverage": round(result.coverage, 2),
-            "missing": ", ".join(c.factor for c in result.components if c.treatment != "read") or None,
+            "coverage_pct": round(result.coverage * 100, 1),
+            "missing": ", ".join(c.label for c in result.components if c.treatment != "read") or None,
             "date": result.date.isoformat(),
         }
-        # A score read from too few facts is shown but not ranked.
-        judged = result.score if result.level != INSUFFICIENT else None
-        scored.append((profile, judged, row))
-    columns = ["position", "id", "name", "value", "level", "coverage", "missing", "date"]
-    people = ["position", "name", "value", "level", "coverage", "missing"]
+        scored.append((profile, row["value"], row))
+    columns = ["position", "id", "name", "value", "level", "coverage_pct", "missing", "date"]
+    people = ["position", "name", "value", "level", "coverage_pct", "missing"]
     short = next((alias for alias, full in ALIASES.items() if full == name), name)
     title = f"{INDEX_FIELDS[path].label} (score 0–100; `explain COUNTRY {short}` shows why)"
     rows = _ranked(scored, top, ascending)
     rubric = session.catalog.methodology.indices[name]  # type: ignore[index]
     cited = sorted({key for factor in rubric.factors for key in factor.sources})
-    return Rows("rank", title, columns, rows, {**session.meta(), "field": path}, people, sources=cited)
+    meta = {**session.meta(), "field": path}
+    return Rows("rank", title, columns, rows, meta, people, {"coverage_pct": "coverage %"}, cited)
+
+
+def _score(result: IndexResult) -> float | None:
+    """An index score as every table gives it; none where too few facts were read to judge."""
+    if result.score is None or result.level == INSUFFICIENT:
+        return None
+    return round(result.score, 1)
 
 
 def _ranked(
@@ -177,6 +194,8 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     # Every figure field by default; the indices on request, as computing them is the slow part.
     paths = [check_field(f, indices=True) for f in fields] if fields else list(FIELDS)
     profiles = session.profiles(names)
+    if names is not None and len(profiles) < 2:
+        raise UsageError("compare needs two or more different countries; `show` shows one")
     rows = []
     cited: set[str] = set()
     for path in paths:
@@ -184,13 +203,16 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
             row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path].label, "unit": "score"}
             for profile in profiles:
                 result = session.index(profile, path.removeprefix("indices."))
-                row[profile.id] = None if result.score is None else round(result.score, 1)
+                score = None if result.score is None else round(result.score, 1)
+                row[profile.id] = (
+                    None if score is None else Cell(score, "score", result.date.year, "methodology")
+                )
                 cited.update(key for component in result.components for key in component.literature)
         else:
             row = {"field": path, "label": FIELDS[path].label, "unit": FIELDS[path].unit}
             for profile in profiles:
                 chosen = session.pick(profile, path)
-                row[profile.id] = chosen.value if chosen else None
+                row[profile.id] = figure_cell(chosen)
                 if chosen:
                     cited.add(chosen.source)
         rows.append(row)
@@ -199,7 +221,16 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     headings = {p.id: p.name if len(profiles) <= 3 else p.iso3 for p in profiles}
     columns = ["field", "label", "unit", *ids]
     people = ["label", *ids]
-    return Rows("compare", "Comparison", columns, rows, session.meta(), people, headings, sorted(cited))
+    return Rows(
+        "compare",
+        f"Comparison ({session.figure_rule})",
+        columns,
+        rows,
+        session.meta(),
+        people,
+        headings,
+        sorted(cited),
+    )
 
 
 def resolve_org(catalog: Catalog, name: str) -> str:
@@ -259,7 +290,7 @@ def get_view(session: Session, name: str, path: str) -> FieldValue:
     check_field(path, indices=True)
     if path in INDEX_FIELDS:
         result = session.index(profile, path.removeprefix("indices."))
-        score = None if result.score is None else round(result.score, 1)
+        score = _score(result)
         year = result.date.year
         return FieldValue(
             profile.id, path, score, "score", year, "methodology", index=result, meta=session.meta()

@@ -119,6 +119,15 @@ AsOfOption = Annotated[
 ]
 
 
+SourceOption = Annotated[
+    str | None,
+    typer.Option(
+        "--source",
+        help="Read every figure from this source (a key of `sources`) instead of the newest of any.",
+    ),
+]
+
+
 def complete_country(incomplete: str) -> list[str]:
     from ca_profiles.catalog import Catalog, normalize
 
@@ -153,11 +162,11 @@ def today() -> "dt.date":
     return datetime.date.today()
 
 
-def open_session(data_dir: list[Path] | None, as_of: int | None) -> "Session":
+def open_session(data_dir: list[Path] | None, as_of: int | None, source: str | None = None) -> "Session":
     from ca_profiles.catalog import Catalog
     from ca_profiles.session import Session
 
-    return Session(Catalog.open(data_dir), as_of, today=today())
+    return Session(Catalog.open(data_dir), as_of, today=today(), source=source)
 
 
 def output_format(fmt: OutputFormat, json: bool) -> OutputFormat:
@@ -190,9 +199,10 @@ def read_view(
     fmt: OutputFormat,
     json: bool,
     view: Callable[["Session"], Any],
+    source: str | None = None,
 ) -> None:
     """The body of every reading command: open the data at the date asked, build the view, print it."""
-    session = open_session(data_dir, as_of)
+    session = open_session(data_dir, as_of, source)
     emit(view(session), output_format(fmt, json), session.catalog.problems)
 
 

@@ -16,6 +16,7 @@ from .base import (
     DataDirOption,
     FormatOption,
     JsonFlag,
+    SourceOption,
     command,
     complete_country,
     complete_field,
@@ -42,15 +43,19 @@ def show(
             "migration, china, indices or gaps.",
         ),
     ] = None,
+    full: Annotated[bool, typer.Option("--full", help="The whole profile, every section in full.")] = False,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Show one country's profile."""
+    """One country: a brief that fits a screen; --full or --section for everything.
+
+    JSON and YAML hold the whole profile (or the sections asked for), as the data files do.
+    """
     from ca_profiles.profile_view import show as show_view
 
-    read_view(data_dir, as_of, fmt, json, lambda session: show_view(session, country, section))
+    read_view(data_dir, as_of, fmt, json, lambda session: show_view(session, country, section, full))
 
 
 @command("list")
@@ -66,11 +71,14 @@ def list_(
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
+    source: SourceOption = None,
 ) -> None:
     """One row per country with headline figures."""
     from ca_profiles import views
 
-    read_view(data_dir, as_of, fmt, json, lambda session: views.list_view(session, member, borders_china))
+    read_view(
+        data_dir, as_of, fmt, json, lambda session: views.list_view(session, member, borders_china), source
+    )
 
 
 @command()
@@ -82,11 +90,12 @@ def rank(
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Countries ordered by one figure; those without it come last as "no data"."""
     from ca_profiles import views
 
-    read_view(data_dir, as_of, fmt, json, lambda session: views.rank_view(session, field, top, asc))
+    read_view(data_dir, as_of, fmt, json, lambda session: views.rank_view(session, field, top, asc), source)
 
 
 @command()
@@ -100,6 +109,7 @@ def compare(
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
+    source: SourceOption = None,
 ) -> None:
     """Countries side by side, field by field."""
     from ca_profiles import views
@@ -108,7 +118,9 @@ def compare(
     if bool(countries) == all_:
         raise UsageError("name two or more countries, or give --all")
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
-    read_view(data_dir, as_of, fmt, json, lambda session: views.compare_view(session, countries, wanted))
+    read_view(
+        data_dir, as_of, fmt, json, lambda session: views.compare_view(session, countries, wanted), source
+    )
 
 
 @command()
@@ -145,11 +157,21 @@ def get(
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
+    source: SourceOption = None,
 ) -> None:
-    """One value, for scripts: the preferred source's latest figure (--json: the whole field)."""
-    from ca_profiles import views
+    """One value, for scripts: the figure every view shows (--json: the whole field).
 
-    read_view(data_dir, as_of, fmt, json, lambda session: views.get_view(session, country, field))
+    With no figure of the field, "no data" on stderr and exit status 3.
+    """
+    from ca_profiles import views
+    from ca_profiles.errors import ExitStatus
+
+    session = open_session(data_dir, as_of, source)
+    result = views.get_view(session, country, field)
+    emit(result, output_format(fmt, json), session.catalog.problems)
+    if result.value is None:
+        sys.stderr.write(f"no data: {result.id} has no figure of {field}\n")
+        raise typer.Exit(ExitStatus.NO_DATA)
 
 
 @command()
@@ -176,6 +198,9 @@ def chart(
             help="Countries (default: every one with the field).", autocompletion=complete_country
         ),
     ] = None,
+    by_source: Annotated[
+        bool, typer.Option("--by-source", help="One line for each source of each country.")
+    ] = False,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -186,14 +211,24 @@ def chart(
     json: JsonFlag = False,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
+    source: SourceOption = None,
 ) -> None:
     """A field over the years for several countries: a chart in the terminal or a figure file."""
     from ca_profiles import chart as charting
 
     if output is None:
-        read_view(data_dir, as_of, fmt, json, lambda session: charting.chart_view(session, field, countries))
+        read_view(
+            data_dir,
+            as_of,
+            fmt,
+            json,
+            lambda session: charting.chart_view(session, field, countries, by_source),
+            source,
+        )
         return
     from ca_profiles.render import figure
 
-    figure.save(charting.chart_view(open_session(data_dir, as_of), field, countries), output)
+    figure.save(
+        charting.chart_view(open_session(data_dir, as_of, source), field, countries, by_source), output
+    )
     sys.stderr.write(f"Wrote {output}\n")

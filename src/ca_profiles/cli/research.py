@@ -5,7 +5,7 @@
 
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -51,28 +51,62 @@ def sources(
 
 @command()
 def cite(
-    countries: Annotated[
+    names: Annotated[
         list[str] | None,
-        typer.Argument(help="Countries whose sources to cite.", autocompletion=complete_country),
+        typer.Argument(
+            help="Countries (every source their profiles cite) or source keys.",
+            autocompletion=complete_country,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every source of the data set.")] = False,
+    from_: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            help="JSON output of any reading command (a file, or - for stdin): cite the sources it names.",
+        ),
+    ] = None,
     fmt: Annotated[
         CitationFormat, typer.Option("--format", "-f", help="bibtex, csl-json (Pandoc, Zotero) or text.")
     ] = CitationFormat.text,
     as_of: AsOfOption = None,
     data_dir: DataDirOption = None,
 ) -> None:
-    """Bibliography entries for every source the named profiles cite; keys are the source keys."""
+    """Bibliography entries for the sources you used; the keys are the source keys.
+
+    Example: ca-profiles rank energy.gas_reserves --json | ca-profiles cite --from - --format bibtex
+    """
     from ca_profiles import bibliography
     from ca_profiles.errors import UsageError
     from ca_profiles.render import citations
 
-    if bool(countries) == all_:
-        raise UsageError("name one or more countries, or give --all")
+    if all_ == bool(names or from_ is not None):
+        raise UsageError("name countries or source keys, give --from FILE, or give --all")
     session = open_session(data_dir, as_of)
-    entries = bibliography.cited_sources(session, None if all_ else countries)
+    wanted = list(names or [])
+    if from_ is not None:
+        wanted += bibliography.sources_in(_read_json(from_), session.catalog.sources)
+        if not wanted:
+            raise UsageError(f"{'stdin' if from_ == '-' else from_} names no source of the bibliography")
+    entries = bibliography.cited_sources(session, None if all_ else wanted)
     warn(session.catalog.problems)
     sys.stdout.write(citations.render(entries, fmt))
+
+
+def _read_json(name: str) -> Any:
+    """A JSON document from a file, or from stdin for ``-``; a one-line error where it is none."""
+    import json
+
+    from ca_profiles.errors import UsageError
+
+    where = "stdin" if name == "-" else name
+    try:
+        text = sys.stdin.read() if name == "-" else Path(name).read_text(encoding="utf-8")
+        return json.loads(text)
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UsageError(f"cannot read {where}: {getattr(exc, 'strerror', None) or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{where}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
 
 
 @command("export")

@@ -37,7 +37,7 @@ class _Line:
 def _lines(result: Rows) -> list[_Line]:
     lines: dict[str, _Line] = {}
     for row in result.rows:
-        line = lines.setdefault(row["country"], _Line(row["name"], [], []))
+        line = lines.setdefault(row["line"], _Line(row["line"], [], []))
         line.points.append((row["year"], row["value"]))
         if row["source"] not in line.sources:
             line.sources.append(row["source"])

@@ -40,7 +40,7 @@ def save(result: Rows, output: Path) -> None:
         raise UsageError(INSTALL) from None
     lines: dict[str, tuple[str, list[int], list[float]]] = {}
     for row in result.rows:
-        name, years, values = lines.setdefault(row["country"], (row["name"], [], []))
+        name, years, values = lines.setdefault(row["line"], (row["line"], [], []))
         years.append(row["year"])
         values.append(row["value"])
     meta = result.meta

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from ca_profiles.errors import UsageError
-from ca_profiles.results import FieldValue, Report, Rows
+from ca_profiles.results import Cell, FieldValue, Report, Rows
 from ca_profiles.textformats import OutputFormat, cell, to_csv, to_json
 
 
@@ -27,7 +27,7 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         if not isinstance(result, FieldValue):
             return None
         # `get` is for scripts: its view for people is the bare value.
-        return ("" if result.value is None else format_plain(result.value)) + "\n"
+        return "" if result.value is None else format_plain(result.value) + "\n"
     if not isinstance(result, Rows) and result.flat is not None and fmt in _TABLE_ONLY:
         result = result.flat()  # a profile as CSV is its figures in tidy long form
     if isinstance(result, Rows):
@@ -36,7 +36,9 @@ def render(result: Report | Rows, fmt: OutputFormat) -> str | None:
         if fmt is OutputFormat.markdown:
             # A table for a paper: the columns alone, captioned with its sources.
             return _markdown(result.rows, result.columns) + "\n" + _markdown_caption(result)
-        return _rows(result.records(), result.stamped_columns, fmt)
+        if fmt is OutputFormat.csv:
+            return to_csv(*result.flat())
+        return _records(result.records(), fmt)
     document = {**result.document(), "meta": result.meta}
     if fmt is OutputFormat.json:
         return to_json(document)
@@ -53,20 +55,25 @@ def _yaml(data: Any) -> str:
     return str(yaml.safe_dump(msgspec.to_builtins(data), allow_unicode=True, sort_keys=False))
 
 
-def _rows(records: list[dict[str, Any]], columns: list[str], fmt: OutputFormat) -> str:
-    if fmt is OutputFormat.json:
-        return to_json(records)
+def _records(records: list[dict[str, Any]], fmt: OutputFormat) -> str:
     if fmt is OutputFormat.jsonl:
         return "".join(msgspec.json.encode(row).decode() + "\n" for row in records)
     if fmt is OutputFormat.yaml:
         return _yaml(records)
-    return to_csv(records, columns)
+    return to_json(records)
+
+
+def _paper_cell(value: Any) -> str:
+    """A cell of a table in a paper: a figure with its year, as ``20,432,662 (2025)`` reads."""
+    if isinstance(value, Cell):
+        return f"{cell(value.value)} ({value.year})"
+    return cell(value)
 
 
 def _markdown(rows: list[dict[str, Any]], columns: list[str]) -> str:
     lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for row in rows:
-        cells = (cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
+        cells = (_paper_cell(row.get(c)).replace("|", "\\|").replace("\n", " ") for c in columns)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
@@ -107,7 +114,9 @@ def _latex(result: Rows) -> str:
     numeric = {
         c
         for c in columns
-        if any(isinstance(r.get(c), int | float) and not isinstance(r.get(c), bool) for r in result.rows)
+        if any(
+            isinstance(r.get(c), int | float | Cell) and not isinstance(r.get(c), bool) for r in result.rows
+        )
     }
     caption = escape_tex(result.title) + "."
     if result.sources:
@@ -122,6 +131,8 @@ def _latex(result: Rows) -> str:
         r"\midrule",
     ]
     for row in result.rows:
-        lines.append(" & ".join(escape_tex(cell(row.get(c)).replace("\n", " ")) for c in columns) + r" \\")
+        lines.append(
+            " & ".join(escape_tex(_paper_cell(row.get(c)).replace("\n", " ")) for c in columns) + r" \\"
+        )
     lines += [r"\bottomrule", r"\end{tabular}", r"\end{table}"]
     return "\n".join(lines) + "\n"

@@ -2,11 +2,11 @@
 
 rich renders each cell as a renderable of its own, measured and then rendered through a
 ``Padding`` (about a tenth of a millisecond a cell); a profile holds about a thousand cells and
-``rank`` over a large data folder many more, which would spend the whole start-up budget of
-design §8 on layout. This class takes the same arguments for the cases the views use (a
-``SIMPLE_HEAD`` box with ``pad_edge=False``, or ``Table.grid``), sizes the columns by rich's
-own rules and writes each line as a few segments, so that the output is rich's, character for
-character, about four times faster.
+``rank`` over a large data folder many more, which would spend the whole start-up budget
+(docs/architecture.md, "Budgets and the benchmark") on layout. This class takes the same
+arguments for the cases the views use (a ``SIMPLE_HEAD`` box with ``pad_edge=False``, or
+``Table.grid``), sizes the columns by rich's own rules and writes each line as a few segments,
+so that the output is rich's, character for character, about four times faster.
 """
 
 from __future__ import annotations

@@ -8,10 +8,12 @@ from rich import box
 from rich.console import Console, Group, RenderableType
 from rich.text import Text
 
+from ca_profiles.figures import Newer
 from ca_profiles.render.grid import Panel, Table
 from ca_profiles.render.text import format_number, plain, safe, sparkline
 from ca_profiles.results import (
     Block,
+    Cell,
     Explanation,
     Facts,
     FigureRow,
@@ -88,8 +90,18 @@ def _rows(result: Rows, width: int) -> RenderableType:
             else min(_NARROWEST_TEXT, max(map(len, shown[c]), default=1))
             for c in columns
         }
-        # A header folds between words, never inside one.
-        need = {c: max(n, *(len(word) for word in _heading(result, c).split())) for c, n in need.items()}
+        # Headers and names of people and places fold between words, never inside one.
+        need = {
+            c: max(
+                n,
+                *(
+                    len(word)
+                    for text in (_heading(result, c), *(shown[c] if c in _NAMES else ()))
+                    for word in text.split()
+                ),
+            )
+            for c, n in need.items()
+        }
         if sum(need.values()) + 3 * len(columns) <= width:
             break
     else:
@@ -99,25 +111,32 @@ def _rows(result: Rows, width: int) -> RenderableType:
         if column in numeric:
             # Headers may fold; the minimum width keeps every number whole.
             table.add_column(
-                _heading(result, column), justify="right", overflow="fold", min_width=need[column]
+                _heading(result, column),
+                justify="right",
+                overflow="fold",
+                min_width=need[column],
+                no_wrap=True,
             )
         else:
             table.add_column(_heading(result, column), overflow="fold", min_width=need[column])
     for row, index in zip(result.rows, range(len(result.rows)), strict=True):
-        top = max((abs(row[c]) for c in numeric if _is_number(row.get(c))), default=0)
+        top = max((abs(n) for c in numeric if (n := _number(row.get(c))) is not None), default=0)
         cells: list[RenderableType] = []
         for column in columns:
             value, text = row.get(column), shown[column][index]
             if value is None:
                 cells.append(Text(text, style="dim"))
-            elif bars and column in numeric and top and _is_number(value) and value:
-                bar = "█" * max(1, round(abs(value) / top * _BAR))
+            elif bars and column in numeric and top and (number := _number(value)):
+                bar = "█" * max(1, round(abs(number) / top * _BAR))
                 cells.append(Text.assemble((bar, "cyan"), " ", text))
             else:
                 cells.append(safe(text))
         table.add_row(*cells)
     return table
 
+
+#: Columns of names, which fold between words only.
+_NAMES = frozenset({"name", "head_of_state", "capital", "label", "country"})
 
 #: Numbers that are labels, not quantities: shown as written, never with separators or bars.
 _PLAIN = frozenset({"position", "year", "since", "until", "world_rank", "sources"})
@@ -128,12 +147,24 @@ def _heading(result: Rows, column: str) -> str:
 
 
 def _is_number(value: Any) -> bool:
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return _number(value) is not None
+
+
+def _number(value: Any) -> float | None:
+    """The number a cell holds: the value itself, or a figure cell's."""
+    if isinstance(value, Cell):
+        return value.value
+    return value if isinstance(value, int | float) and not isinstance(value, bool) else None
 
 
 def _shown(value: Any, column: str) -> str:
     if value is None:
         return "no data" if column == "value" else ""
+    if isinstance(value, Cell):
+        # The year, short, beside every figure; † where another source has a newer one.
+        return f"{format_number(value.value)} ’{value.year % 100:02d}" + (" †" if value.newer else "")
+    if isinstance(value, Newer):
+        return f"{format_number(value.value)} ({value.year}, {value.source})"
     if _is_number(value):
         return str(value) if column in _PLAIN else format_number(value)
     return _label(value) if column == "status" else plain(value)
@@ -238,6 +269,14 @@ def _facts(block: Facts) -> Table:
 
 
 def _figures_table(block: FigureTable, compact: bool) -> Table:
+    if block.brief:
+        # Label, then the figure with its unit, year, source and world rank on one folded line.
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style="bold", no_wrap=True)
+        grid.add_column(overflow="fold")
+        for row in block.rows:
+            grid.add_row(safe(row.label), *_joined(_figure_cells(row)))
+        return grid
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False)
     table.add_column("Field", style="bold", overflow="fold", min_width=10)
     if compact:
