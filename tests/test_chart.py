@@ -69,6 +69,31 @@ def test_by_source_draws_a_line_per_source(runner: CliRunner) -> None:
     assert len({row["source"] for row in json.loads(out)}) == 1
 
 
+def test_each_line_carries_its_sources_world_rank(runner: CliRunner) -> None:
+    code, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--by-source", "--json")
+    assert code == 0
+    ranks = {(row["source"], row["year"]): row["world_rank"] for row in json.loads(out)}
+    # Computed for each year of the Review's series; stated by the Factbook for its one year.
+    assert ranks["ei-statreview-2023", 2012] == 4 and ranks["ei-statreview-2023", 2020] == 4
+    assert ranks["cia-wfb-2020", 2018] == 5 and ranks["cia-wfb-2026", 2021] is None
+
+
+def test_chart_rows_and_legend_carry_the_world_rank(runner: CliRunner) -> None:
+    status, out, _ = chart(
+        runner, "energy.gas_reserves", "turkmenistan", "--as-of", "2020", "--format", "csv"
+    )
+    assert status == 0
+    lines = out.splitlines()
+    assert lines[0].startswith("country,name,line,year,value,unit,source,world_rank,")
+    assert any(
+        line.startswith("turkmenistan,Turkmenistan,Turkmenistan,2020,13.60125,tcm,ei-statreview-2023,4,")
+        for line in lines
+    )
+    status, out, _ = chart(runner, "energy.gas_reserves", "turkmenistan", "--as-of", "2012")
+    assert status == 0
+    assert "Turkmenistan  1997–2012, ei-statreview-2023, world rank #4 in 2012" in out
+
+
 def test_chart_rows_are_the_series_show_holds(runner: CliRunner) -> None:
     status, stdout, _ = chart(runner, FIELD, "tajikistan", "kazakhstan", "--format", "json")
     assert status == 0
@@ -81,6 +106,7 @@ def test_chart_rows_are_the_series_show_holds(runner: CliRunner) -> None:
         "value",
         "unit",
         "source",
+        "world_rank",
         "as_of",
         "data_release",
     ]

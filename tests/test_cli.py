@@ -30,7 +30,8 @@ EXPECTED_PROBLEMS = {
     "did you mean test-source?",
     "unknown-unit.yaml": "9:11: energy.gas_reserves.unit: unknown unit 'tcf' (expected one of "
     "bbl_per_day, bcm, bcm_per_year, billion_bbl, gw, km, km2, km3, m, million_bbl, million_t, "
-    "million_t_per_year, mw, pct, pct_gdp, persons, t_per_year, t_u_per_year, tcm, twh_per_year, "
+    "million_t_per_year, mw, pct, pct_gdp, persons, t_per_year, t_u_per_year, tcm, thousand_bbl_per_day, "
+    "twh_per_year, "
     "usd, usd_billion, usd_million, years)",
     "wrong-type.yaml": "9:45: energy.oil_reserves[1].year: expected int | null, got str",
 }

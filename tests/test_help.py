@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 import typer.main
+from test_statreview import write_workbook
 from typer.testing import CliRunner
 
 from ca_profiles.cli import app
@@ -56,6 +57,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
     shutil.copytree(ROOT / "data", here / "my-data")
     fixture = ROOT / "tests" / "fixtures" / "wdi" / "API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2_fixture.csv"
     shutil.copy(fixture, here / "API_BX.TRF.PWKR.DT.GD.ZS_DS2_en_csv_v2.csv")
+    write_workbook(here / "ei-statistical-review-2023-all-data.xlsx")
     return here
 
 

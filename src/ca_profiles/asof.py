@@ -166,7 +166,11 @@ def _keep(item: Any, on: dt.date) -> bool:
 def _cut_figure(figure: Figure, year: int) -> Figure | None:
     if figure.series is not None:
         series = {y: v for y, v in figure.series.items() if y <= year}
-        return msgspec.structs.replace(figure, series=series, note=None) if series else None
+        if not series:
+            return None
+        ranks = {y: r for y, r in figure.ranks.items() if y <= year} if figure.ranks is not None else None
+        among = {y: n for y, n in figure.among.items() if y <= year} if figure.among is not None else None
+        return msgspec.structs.replace(figure, series=series, ranks=ranks, among=among, note=None)
     if figure.year is not None and figure.year > year:
         return None
     return msgspec.structs.replace(figure, note=None)

@@ -16,7 +16,7 @@ from .results import Rows
 from .session import Session
 from .views import check_field
 
-COLUMNS = ["country", "name", "line", "year", "value", "unit", "source"]
+COLUMNS = ["country", "name", "line", "year", "value", "unit", "source", "world_rank"]
 
 
 def lines_of(
@@ -45,21 +45,28 @@ def chart_view(session: Session, path: str, names: list[str] | None = None, by_s
     missing: list[str] = []
     used: dict[str, list[str]] = {}
     for profile in session.profiles(names):
-        lines = lines_of(field_value(profile, path), preferred, unit, by_source, session.source)
+        value = field_value(profile, path)
+        lines = lines_of(value, preferred, unit, by_source, session.source)
+        # A year's world rank: stated by the source, or computed for a series from a table.
+        ranks = {
+            key: {year: figure.rank_in(year) for year, (_, figure) in years.items()}
+            for key, years in sources_of(value, unit).items()
+        }
         if not lines:
             missing.append(profile.id)
         for source, line in lines.items():
             name = f"{profile.name} ({source})" if by_source else profile.name
-            for year, value in line.items():
+            for year, number in line.items():
                 rows.append(
                     {
                         "country": profile.id,
                         "name": profile.name,
                         "line": name,
                         "year": year,
-                        "value": value,
+                        "value": number,
                         "unit": unit,
                         "source": source,
+                        "world_rank": ranks[source].get(year),
                     }
                 )
             countries = used.setdefault(source, [])

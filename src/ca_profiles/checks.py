@@ -61,6 +61,7 @@ def _check_figure(figure: Figure, path: KeyPath, doc: Document, today: dt.date) 
     if figure.rank is not None and figure.rank < 1:
         yield doc.problem((*path, "rank"), f"rank {figure.rank} must be 1 or more")
     if figure.series:
+        yield from _check_ranks(figure, figure.series, path, doc)
         years = list(figure.series)
         for before, after in zip(years, years[1:], strict=False):
             if after <= before:
@@ -69,6 +70,31 @@ def _check_figure(figure: Figure, path: KeyPath, doc: Document, today: dt.date) 
                 )
         if years[-1] > today.year:
             yield doc.problem((*path, "series", years[-1]), f"year {years[-1]} lies in the future")
+
+
+def _check_ranks(figure: Figure, series: dict[int, float], path: KeyPath, doc: Document) -> Iterator[Problem]:
+    """A series read from a sheet of every country has its world rank, among how many, each year."""
+    if figure.sheet is not None and figure.ranks is None:
+        yield doc.problem((*path, "sheet"), f"a series read from {figure.sheet!r} needs its `ranks`")
+    for key, per_year in (("ranks", figure.ranks), ("among", figure.among)):
+        if per_year is None:
+            if key == "among" and figure.ranks is not None:
+                yield doc.problem((*path, "ranks"), "`ranks` need `among`: how many countries each year")
+            continue
+        if set(per_year) != set(series):
+            missing = ", ".join(str(y) for y in sorted(set(series) - set(per_year)))
+            extra = ", ".join(str(y) for y in sorted(set(per_year) - set(series)))
+            parts = [
+                f"no {key} for {missing}" if missing else "",
+                f"{key} for {extra} with no value" if extra else "",
+            ]
+            message = f"`{key}` must have the years of `series`: " + "; ".join(p for p in parts if p)
+            yield doc.problem((*path, key), message)
+        for year, number in per_year.items():
+            if number < 1:
+                yield doc.problem((*path, key, year), f"{key} {number} must be 1 or more")
+            elif key == "ranks" and figure.among and number > figure.among.get(year, number):
+                yield doc.problem((*path, key, year), f"rank {number} among {figure.among[year]} countries")
 
 
 def check_profile(

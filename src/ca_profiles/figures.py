@@ -39,6 +39,9 @@ class Pick:
     #: How many sources give a figure for ``year``.
     sources: int
     newer: Newer | None = None
+    #: What a computed rank is counted among ("rank among 48 countries in <sheet>"); None for
+    #: a rank the source states, or none.
+    rank_basis: str | None = None
 
 
 def _by_year(figure: Figure) -> dict[int, float]:
@@ -83,8 +86,9 @@ def pick(value: Figures | None, preferred: list[str], unit: str, source: str | N
     if max(held[latest]) > year:
         newest = max(held[latest])
         newer = Newer(held[latest][newest][0], newest, latest)
+    rank, basis = figure.rank_in(year), figure.rank_basis(year)
     return Pick(
-        number, unit, year, chosen, figure.rank, min(same_year), max(same_year), len(same_year), newer
+        number, unit, year, chosen, rank, min(same_year), max(same_year), len(same_year), newer, basis
     )
 
 

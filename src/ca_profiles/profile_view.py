@@ -235,7 +235,14 @@ def figure_lines(session: Session, profile: Profile, path: str) -> list[FigureRo
             last, first = years[-1], years[0]
             rows.append(
                 FigureRow(
-                    label, trend[-1], unit_label(figure.unit), last, figure.source, figure.rank, first, trend
+                    label,
+                    trend[-1],
+                    unit_label(figure.unit),
+                    last,
+                    figure.source,
+                    figure.rank_in(last),
+                    first,
+                    trend,
                 )
             )
         else:

@@ -277,6 +277,10 @@ class FieldValue(Report):
     source: str | None
     figures: Figures | None = None
     index: IndexResult | None = None
+    #: The world rank of the value: stated by its source, or computed from a table of every
+    #: country, in which case ``rank_basis`` says among how many ("rank among 48 countries in …").
+    rank: int | None = None
+    rank_basis: str | None = None
 
     def document(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -290,5 +294,7 @@ class FieldValue(Report):
         if self.index is not None:
             data["index"] = self.index.to_dict()
         else:
+            data["rank"] = self.rank
+            data["rank_basis"] = self.rank_basis
             data["figures"] = msgspec.to_builtins(self.figures)
         return data

@@ -61,7 +61,7 @@ def _figure_rows(
                 "year": year,
                 "value": value,
                 "unit": node.unit,
-                "rank": node.rank,
+                "rank": node.rank_in(year) if year is not None else node.rank,
                 "source": node.source,
                 "note": node.note,
             }

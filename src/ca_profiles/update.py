@@ -9,10 +9,12 @@ commands that write data, so ruamel.yaml never weighs on the reading commands' s
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import shutil
 import tempfile
+import typing
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -31,7 +33,7 @@ from .catalog import display
 from .errors import InvalidData, Problem, UsageError
 from .journal import locked
 from .loader import format_path
-from .model import Profile, convert
+from .model import Figure, Profile, convert
 
 #: Wide enough that no long note or flow mapping is ever folded onto a new line.
 _WIDTH = 1 << 16
@@ -188,6 +190,10 @@ class SeriesUpdate:
     #: Unit and note of the figure added where the field holds none from ``source``.
     new_unit: str
     new_note: str
+    #: Numbers kept by year beside the values, by the figure's key (a series' ``ranks``).
+    per_year: dict[str, dict[int, int]] = dataclasses.field(default_factory=dict)
+    #: Keys the figure takes as they are (the ``sheet`` its series was read from).
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def update_series(document: Document, country: str, update: SeriesUpdate) -> list[Change]:
@@ -220,11 +226,24 @@ def update_series(document: Document, country: str, update: SeriesUpdate) -> lis
         old = held.get(year)
         if old is None or float(old) != number:
             changes.append(Change(country, update.field, year, None if old is None else float(old), number))
-    if not changes:
+    beside: dict[str, list[Change]] = {}
+    for name, numbers in update.per_year.items():
+        kept = dict(target.get(name) or {}) if target is not None else {}
+        beside[name] = [
+            Change(country, f"{update.field}.{name}", year, kept.get(year), number)
+            for year, number in sorted(numbers.items())
+            if kept.get(year) != number
+        ]
+    if not changes and not any(beside.values()):
         return []
     if target is None:
         series = flow({c.year: tidy(c.new) for c in changes})
-        figure = flow({"unit": unit, "source": update.source, "series": series, "note": update.new_note})
+        made_keys = {k: flow({c.year: int(c.new) for c in made}) for k, made in beside.items() if made}
+        figure = flow(
+            {"unit": unit, "source": update.source, "series": series, **made_keys}
+            | update.keys
+            | {"note": update.new_note}
+        )
         parent = _make_parents(document.data, parts[:-1])
         if current is None:
             insert_in_order(parent, key, CommentedSeq([figure]), field_order(struct))
@@ -232,20 +251,34 @@ def update_series(document: Document, country: str, update: SeriesUpdate) -> lis
             current.append(figure)
         else:
             parent[key] = CommentedSeq([current, figure])
-        return changes
+        return changes + [c for made in beside.values() for c in made]
     if "series" not in target:
         # A single WDI value becomes the first year of a series, in the place the value held.
         position = list(target).index("value")
         point = {target.pop("year"): target.pop("value")}
         target.insert(position, "series", flow(point))
-    series = target["series"]
-    for change in changes:
-        if change.year in series:
-            series[change.year] = tidy(change.new)
+    _put_years(target["series"], {c.year: tidy(c.new) for c in changes})
+    order = field_order(Figure)
+    for name, made in beside.items():
+        if not made:
+            continue
+        if name not in target:
+            insert_in_order(target, name, flow({}), order)
+        _put_years(target[name], {c.year: int(c.new) for c in made})
+    for name, text in update.keys.items():
+        if target.get(name) != text:
+            set_keys(target, {name: text}, order)
+    return changes + [c for made in beside.values() for c in made]
+
+
+def _put_years(mapping: CommentedMap, values: dict[int, Any]) -> None:
+    """Set each year's value in a year → value mapping, a new year in its place in year order."""
+    for year, value in values.items():
+        if year in mapping:
+            mapping[year] = value
         else:
-            later = [i for i, year in enumerate(series) if year > change.year]
-            series.insert(later[0] if later else len(series), change.year, tidy(change.new))
-    return changes
+            later = [i for i, held in enumerate(mapping) if held > year]
+            mapping.insert(later[0] if later else len(mapping), year, value)
 
 
 def _walk(root: CommentedMap, parts: list[str]) -> tuple[CommentedMap | None, type[msgspec.Struct]]:
@@ -253,19 +286,27 @@ def _walk(root: CommentedMap, parts: list[str]) -> tuple[CommentedMap | None, ty
     node: CommentedMap | None = root
     struct: type[msgspec.Struct] = Profile
     for part in parts:
-        struct = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+        struct = _record_of(struct, part)
         node = node.get(part) if node is not None else None
     return node, struct
 
 
 def _make_parents(root: CommentedMap, parts: list[str]) -> CommentedMap:
-    node, struct = root, Profile
+    node: CommentedMap = root
+    struct: type[msgspec.Struct] = Profile
     for part in parts:
         if node.get(part) is None:
             insert_in_order(node, part, CommentedMap(), field_order(struct))
-        struct = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+        struct = _record_of(struct, part)
         node = node[part]
     return node
+
+
+def _record_of(struct: type[msgspec.Struct], part: str) -> type[msgspec.Struct]:
+    """The record a section of ``struct`` holds (``Hydropower`` for ``hydropower: Hydropower | None``)."""
+    kind = next(f.type for f in msgspec.structs.fields(struct) if f.name == part)
+    options = typing.get_args(kind) or (kind,)
+    return next(t for t in options if isinstance(t, type) and issubclass(t, msgspec.Struct))
 
 
 def set_keys(mapping: CommentedMap, values: dict[str, Any], order: list[str]) -> None:

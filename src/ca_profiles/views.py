@@ -89,6 +89,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
             "year": chosen.year if chosen else None,
             "source": chosen.source if chosen else None,
             "world_rank": chosen.rank if chosen else None,
+            "world_rank_basis": chosen.rank_basis if chosen else None,
             "low": chosen.low if chosen else None,
             "high": chosen.high if chosen else None,
             "sources": chosen.sources if chosen else 0,
@@ -104,6 +105,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
         "year",
         "source",
         "world_rank",
+        "world_rank_basis",
         "low",
         "high",
         "sources",
@@ -329,4 +331,6 @@ def get_view(session: Session, name: str, path: str) -> FieldValue:
         chosen.source if chosen else None,
         figures=field_value(profile, path),
         meta=session.meta(),
+        rank=chosen.rank if chosen else None,
+        rank_basis=chosen.rank_basis if chosen else None,
     )

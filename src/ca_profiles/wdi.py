@@ -21,16 +21,13 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import Any, TextIO
 
-from .catalog import Catalog, display
+from . import imports
+from .catalog import display
 from .errors import InvalidData, Problem, UsageError
-from .loader import bundled_root, env_roots
-from .model import FIELDS, Source, Sources
-
-if TYPE_CHECKING:
-    from .results import Rows
-    from .update import Change, Document
+from .imports import Outcome
+from .model import FIELDS
 
 #: The key of the World Bank WDI in ``sources.yaml``.
 SOURCE = "wb-wdi"
@@ -244,214 +241,46 @@ def _years(header: list[str], reader: _Reader) -> list[int | None]:
 # --- updating profiles -----------------------------------------------------------------------
 
 
-def target_folder(data_dir: Path | None) -> tuple[Path, list[Path] | None]:
-    """The data folder an import writes to, and the ``--data-dir`` layers to read it with.
-
-    ``--data-dir``, else the first folder of ``CA_PROFILES_DATA``; never the bundled data.
-    """
-    if data_dir is not None:
-        target, layers = data_dir, [data_dir] if data_dir.exists() else None
-    elif env := env_roots():
-        target, layers = env[0], None
-    else:
-        raise UsageError(
-            "give --data-dir DIR (or set CA_PROFILES_DATA): the data folder whose profiles the import "
-            "updates; the bundled data is never changed"
-        )
-    if target.exists() and not target.is_dir():
-        raise UsageError(f"data folder '{target}' is not a folder")
-    if target.resolve() == bundled_root().resolve():
-        raise UsageError(
-            f"'{target}' is the bundled data, which an import never changes; give another --data-dir"
-        )
-    return target, layers
-
-
-@dataclass
-class Outcome:
-    """What an import changed, or would change in a dry run."""
-
-    download: Download
-    target: Path
-    dry_run: bool
-    changes: list[Change] = field(default_factory=list)
-    #: Profiles copied into the target folder (from the bundled data or another layer) first.
-    copied: list[str] = field(default_factory=list)
-    #: Country codes of the file that no profile has.
-    ignored: list[str] = field(default_factory=list)
-    release: str | None = None
-    #: Data files that could not be read (their countries' rows count as ignored).
-    problems: list[Problem] = field(default_factory=list)
-
-    def rows(self) -> Rows:
-        from .results import Rows
-
-        rows = [
-            {"country": c.country, "field": c.field, "year": c.year, "old": c.old, "new": c.new}
-            for c in self.changes
-        ]
-        title = "Changes (dry run: nothing written)" if self.dry_run else "Changes"
-        meta = {"file": self.download.file, "data_dir": str(self.target), "dry_run": self.dry_run}
-        return Rows("changes", title, ["country", "field", "year", "old", "new"], rows, meta)
-
-    def summary(self) -> str:
-        countries = sorted({c.country for c in self.changes})
-        where = display(self.target)
-        if not self.changes:
-            lines = [f"Nothing to change in {where}: the profiles already hold these values."]
-        elif self.dry_run:
-            lines = [
-                f"Dry run: would update {len(self.changes)} value(s) in {len(countries)} profile(s) "
-                f"in {where} ({', '.join(countries)}); nothing written."
-            ]
-        else:
-            lines = [
-                f"Updated {len(self.changes)} value(s) in {len(countries)} profile(s) in {where} "
-                f"({', '.join(countries)}); data release {self.release}."
-            ]
-        if self.copied:
-            verb = "Would copy" if self.dry_run else "Copied"
-            lines.append(
-                f"{verb} these profiles into {where} before updating them: {', '.join(self.copied)}."
-            )
-        if self.ignored:
-            shown = ", ".join(self.ignored[:8]) + (
-                f" and {len(self.ignored) - 8} more" if len(self.ignored) > 8 else ""
-            )
-            lines.append(f"Ignored the rows of {len(self.ignored)} code(s) that no profile has: {shown}.")
-        return "\n".join(lines)
-
-
 def import_file(path: Path, data_dir: Path | None, *, today: dt.date, dry_run: bool = False) -> Outcome:
     """Update the WDI series of the profiles in the target folder from a World Bank file."""
     from . import update
 
-    target, layers = target_folder(data_dir)
     download = read(path)
     if not download.rows:
         wanted = ", ".join(INDICATORS)
         raise UsageError(f"{download.file} holds no rows of {wanted}: nothing to import")
-    # The folder stays locked from before its profiles are read until the update is in place.
-    with update.writing(target, dry_run=dry_run):
-        return _import(download, target, layers, today, dry_run)
-
-
-def _import(
-    download: Download, target: Path, layers: list[Path] | None, today: dt.date, dry_run: bool
-) -> Outcome:
-    from . import update
-
-    catalog = Catalog.open(layers)
-    by_code = {profile.iso3.upper(): profile.id for profile in catalog.profiles()}
-    outcome = Outcome(download, target, dry_run)
-    outcome.problems = catalog.problems
-    outcome.ignored = sorted({r.country_code for r in download.rows if r.country_code.upper() not in by_code})
-    documents: dict[str, Document] = {}
-    codes: set[str] = set()
-    for row in download.rows:
-        id = by_code.get(row.country_code.upper())
-        if id is None or not row.values:
-            continue
-        document = documents.get(id) or update.open_document(catalog.files[id])
-        documents[id] = document
-        series = update.SeriesUpdate(
-            field=row.indicator.field,
-            source=SOURCE,
-            unit=row.indicator.unit,
-            values=row.values,
-            new_unit=FIELDS[row.indicator.field].unit,
-            new_note=f"{row.indicator.code}: {row.indicator_name} (read from {download.name})",
+    with imports.run(display(path), data_dir, dry_run=dry_run) as run:
+        by_code = {profile.iso3.upper(): profile.id for profile in run.catalog.profiles()}
+        run.outcome.ignored = sorted(
+            {r.country_code for r in download.rows if r.country_code.upper() not in by_code}
         )
-        changes = update.update_series(document, id, series)
-        if changes:
-            codes.add(row.indicator.code)
-            outcome.changes += changes
-    changed = sorted({c.country for c in outcome.changes})
-    files: dict[Path, str] = {}
-    for id in changed:
-        destination = target / "countries" / f"{id}.yaml"
-        if not _same(catalog.files[id], destination):
-            _check_not_shadowed(catalog, id, target)
-            outcome.copied.append(id)
-        files[destination] = documents[id].dump()
-    outcome.changes.sort(key=lambda c: (c.country, c.field, c.year))
-    if files:
-        sources, outcome.release = _sources_layer(catalog, target, download, sorted(codes), today)
-        files[target / "sources.yaml"] = sources
-        update.write_all(files, target, layers, today, dry_run=dry_run)
-    return outcome
+        codes: set[str] = set()
+        for row in download.rows:
+            id = by_code.get(row.country_code.upper())
+            if id is None or not row.values:
+                continue
+            series = update.SeriesUpdate(
+                field=row.indicator.field,
+                source=SOURCE,
+                unit=row.indicator.unit,
+                values=row.values,
+                new_unit=FIELDS[row.indicator.field].unit,
+                new_note=f"{row.indicator.code}: {row.indicator_name} (read from {download.name})",
+            )
+            if run.update(id, series):
+                codes.add(row.indicator.code)
 
+        def entry(held: Any) -> dict[str, Any]:
+            """The WDI entry's access date and note; its title widened where it named one indicator."""
+            values: dict[str, Any] = {"accessed": today}
+            if download.updated is not None:
+                values["year"] = download.updated.year
+            if not all(code in str(held.get("title", "")) for code in codes):
+                values |= {"title": DATASET_TITLE, "url": DATASET_URL}
+            updated = f", last updated {download.updated.isoformat()}" if download.updated else ""
+            values["note"] = (
+                f"{', '.join(sorted(codes))} read from {download.name}{updated}, on {today.isoformat()}."
+            )
+            return values
 
-def _same(a: Path, b: Path) -> bool:
-    return b.exists() and a.resolve() == b.resolve()
-
-
-def _check_not_shadowed(catalog: Catalog, id: str, target: Path) -> None:
-    """Refuse to write a profile that a later data folder would hide."""
-    roots = [root.resolve() for root in catalog.roots]
-    held = catalog.files[id].parent.parent.resolve()
-    if target.resolve() in roots and roots.index(held) > roots.index(target.resolve()):
-        raise UsageError(
-            f"the profile {id!r} in '{catalog.files[id].parent.parent}' takes precedence over "
-            f"'{target}'; give that folder as --data-dir"
-        )
-
-
-def _sources_layer(
-    catalog: Catalog, target: Path, download: Download, codes: list[str], today: dt.date
-) -> tuple[str, str]:
-    """The target's ``sources.yaml`` with the WDI entry's access date and the release updated.
-
-    The WDI entry is copied from the layer that holds it where the target has none. A layer's
-    release takes the place of the bundled one in ``--version`` and every JSON document, so it
-    is stamped ``<release it builds on>+wdi.<YYYYMMDD>``: data updated after the release never
-    pass for the release itself.
-    """
-    from . import update
-
-    path = target / "sources.yaml"
-    if path.is_file():
-        document = update.open_document(path)
-    else:
-        document = update.new_document(
-            path, "A layer over the bundled sources.yaml: entries here add to or replace those there."
-        )
-    data = document.data
-    order = update.field_order(Sources)
-    if data.get("sources") is None:
-        update.insert_in_order(data, "sources", update.mapping({}), order)
-    entries = data["sources"]
-    if SOURCE not in entries:
-        entries[SOURCE] = _entry_below(catalog)
-    entry = entries[SOURCE]
-    values: dict[str, Any] = {"accessed": today}
-    if download.updated is not None:
-        values["year"] = download.updated.year
-    if not all(code in str(entry.get("title", "")) for code in codes):
-        # The entry named one indicator; it now stands for several.
-        values |= {"title": DATASET_TITLE, "url": DATASET_URL}
-    updated = f", last updated {download.updated.isoformat()}" if download.updated else ""
-    values["note"] = f"{', '.join(codes)} read from {download.name}{updated}, on {today.isoformat()}."
-    update.set_keys(entry, values, update.field_order(Source))
-    held = data.get("release")
-    base = str(held["version"]) if held else catalog.release.version if catalog.release else "local"
-    version = f"{base.split('+')[0]}+wdi.{today:%Y%m%d}"
-    # Quoted, so that no release number is ever read as a float.
-    release = update.mapping({"version": update.quoted(version), "date": today})
-    if held:
-        update.set_keys(held, dict(release), ["version", "date"])
-    else:
-        update.insert_in_order(data, "release", release, order)
-    return document.dump(), version
-
-
-def _entry_below(catalog: Catalog) -> Any:
-    """The WDI entry of the layers under the target, as a new mapping in the model's key order."""
-    import msgspec
-
-    from . import update
-
-    source = catalog.sources.get(SOURCE)
-    if source is None:
-        raise UsageError(f"no data folder's sources.yaml has the source {SOURCE!r} to update")
-    return update.mapping({k: v for k, v in msgspec.structs.asdict(source).items() if v is not None})
+        return run.write(SOURCE, entry, tag="wdi", today=today)

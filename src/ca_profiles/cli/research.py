@@ -5,7 +5,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -27,6 +27,9 @@ from .base import (
     today,
     warn,
 )
+
+if TYPE_CHECKING:
+    from ca_profiles.imports import Outcome
 
 
 @command()
@@ -177,14 +180,18 @@ import_app = typer.Typer(
 app.add_typer(import_app, name="import")
 
 
+ImportDataDir = Annotated[
+    Path | None,
+    typer.Option("--data-dir", help="The data folder to update (default: first of CA_PROFILES_DATA)."),
+]
+DryRunFlag = Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")]
+
+
 @command("wdi", group=import_app)
 def import_wdi(
     file: Annotated[Path, typer.Argument(help="API_<indicator>_DS2_….csv or WDICSV.csv.")],
-    data_dir: Annotated[
-        Path | None,
-        typer.Option("--data-dir", help="The data folder to update (default: first of CA_PROFILES_DATA)."),
-    ] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the changes; write nothing.")] = False,
+    data_dir: ImportDataDir = None,
+    dry_run: DryRunFlag = False,
     fmt: FormatOption = OutputFormat.table,
     json: JsonFlag = False,
 ) -> None:
@@ -196,8 +203,29 @@ def import_wdi(
     """
     from ca_profiles import wdi
 
-    outcome = wdi.import_file(file, data_dir, dry_run=dry_run, today=today())
-    fmt = output_format(fmt, json)
+    _report(wdi.import_file(file, data_dir, dry_run=dry_run, today=today()), output_format(fmt, json))
+
+
+@command("statreview", group=import_app)
+def import_statreview(
+    file: Annotated[Path, typer.Argument(help="The Statistical Review's all-data workbook (.xlsx).")],
+    data_dir: ImportDataDir = None,
+    dry_run: DryRunFlag = False,
+    fmt: FormatOption = OutputFormat.table,
+    json: JsonFlag = False,
+) -> None:
+    """Update energy series, with world ranks computed, from the Statistical Review of World Energy.
+
+    \b
+    Examples:
+      ca-profiles import statreview ei-statistical-review-2023-all-data.xlsx --data-dir my-data --dry-run
+    """
+    from ca_profiles import statreview
+
+    _report(statreview.import_file(file, data_dir, dry_run=dry_run, today=today()), output_format(fmt, json))
+
+
+def _report(outcome: "Outcome", fmt: OutputFormat) -> None:
     # People are told "nothing to change" on stderr rather than shown an empty table.
     if outcome.changes or fmt is not OutputFormat.table:
         emit(outcome.rows(), fmt, outcome.problems)

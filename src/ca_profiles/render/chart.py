@@ -30,6 +30,8 @@ class _Line:
     name: str
     points: list[tuple[int, float]]
     sources: list[str]
+    #: The latest year with a world rank, and that rank.
+    rank: tuple[int, int] | None = None
 
 
 def _lines(result: Rows) -> list[_Line]:
@@ -39,6 +41,8 @@ def _lines(result: Rows) -> list[_Line]:
         line.points.append((row["year"], row["value"]))
         if row["source"] not in line.sources:
             line.sources.append(row["source"])
+        if row.get("world_rank") is not None:
+            line.rank = (row["year"], row["world_rank"])
     return list(lines.values())
 
 
@@ -147,7 +151,8 @@ def _legend(lines: list[_Line], meta: dict[str, Any]) -> list[Text]:
         text = Text(MARKERS[index % len(MARKERS)], style=COLORS[index % len(COLORS)])
         text.append(" ")
         text.append(safe(line.name))
-        text.append(f"  {span}, {', '.join(line.sources)}", style="dim")
+        rank = f", world rank #{line.rank[1]} in {line.rank[0]}" if line.rank else ""
+        text.append(f"  {span}, {', '.join(line.sources)}{rank}", style="dim")
         out.append(text)
     if meta.get("missing"):
         missing = safe(f"No figures: {', '.join(meta['missing'])}")

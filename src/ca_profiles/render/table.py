@@ -323,7 +323,8 @@ def _figure_cells(row: FigureRow | RangeRow) -> list[Text]:
     rank = safe(f"#{row.rank}" if row.rank else "")
     if row.trend:
         value = Text.assemble(sparkline(row.trend), " ", safe(format_number(row.value)))
-        return [value, safe(row.unit), safe(f"{row.first_year}–{row.year}"), safe(row.source), rank]
+        years = f"{row.first_year}–{row.year}" if row.first_year != row.year else str(row.year)
+        return [value, safe(row.unit), safe(years), safe(row.source), rank]
     return [safe(format_number(row.value)), safe(row.unit), safe(row.year), safe(row.source), rank]
 
 

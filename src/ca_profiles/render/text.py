@@ -31,8 +31,15 @@ def format_number(value: float) -> str:
 _BARS = "▁▂▃▄▅▆▇█"
 
 
-def sparkline(values: tuple[float, ...] | list[float]) -> str:
-    """A series as a line of block characters, lowest to highest."""
+def sparkline(values: tuple[float, ...] | list[float], width: int = 24) -> str:
+    """A series as a line of block characters, lowest to highest.
+
+    A series longer than ``width`` is drawn from ``width`` evenly spaced years, its first and
+    last among them, so that forty years of a Review series do not crowd out the other columns.
+    """
+    if len(values) > width:
+        step = (len(values) - 1) / (width - 1)
+        values = [values[round(i * step)] for i in range(width)]
     low, high = min(values), max(values)
     span = (high - low) or 1.0
     return "".join(_BARS[round((v - low) / span * (len(_BARS) - 1))] for v in values)
