@@ -173,9 +173,10 @@ class Figure(Record, kw_only=True):
                 raise ValueError("a series takes no `value` or `year`: put them in `series`")
             if not self.series:
                 raise ValueError("a series needs at least one year")
-            for year, value in self.series.items():
-                if not math.isfinite(value):
-                    raise ValueError(f"series value for {year} is not a finite number")
+            # One pass in C over the values; the year at fault is looked for only on failure.
+            if not all(map(math.isfinite, self.series.values())):
+                year = next(y for y, v in self.series.items() if not math.isfinite(v))
+                raise ValueError(f"series value for {year} is not a finite number")
         if (self.ranks is not None or self.among is not None) and self.series is None:
             raise ValueError("`ranks` and `among` go with a `series`; a point takes `rank`")
 
