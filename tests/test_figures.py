@@ -7,6 +7,7 @@ import io
 import json
 from pathlib import Path
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -139,3 +140,42 @@ def test_compare_needs_two_different_countries() -> None:
     result = CliRunner().invoke(app, ["compare", "kz", "Kazakhstan"])
     assert result.exit_code == ExitStatus.USAGE
     assert "two or more different countries" in result.stderr
+
+
+def test_compare_then_and_now() -> None:
+    rows = json.loads(invoke("compare", "kazakhstan@2013", "kazakhstan", "--json"))
+    by_field = {row["field"]: row for row in rows}
+    assert by_field["head_of_state"]["kazakhstan@2013"] == "Nursultan Nazarbayev"
+    assert by_field["head_of_state"]["kazakhstan"] == "Kassym-Jomart Tokayev"
+    assert by_field["capital"]["kazakhstan@2013"]
+    then = by_field["migration.remittances_pct_gdp"]["kazakhstan@2013"]
+    assert then["year"] <= 2013 < by_field["migration.remittances_pct_gdp"]["kazakhstan"]["year"]
+    # nothing dated after 2013 reaches the 2013 column
+    assert all(
+        row["kazakhstan@2013"]["year"] <= 2013 for row in rows if isinstance(row["kazakhstan@2013"], dict)
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["kz@13", "kz"], "write a country and a year as COUNTRY@YEAR"),
+        (["kz@1990", "kz"], "became independent on 16 December 1991"),
+        (["kz@2999", "kz"], "after the data release"),
+    ],
+)
+def test_compare_at_a_year_that_cannot_be(args: list[str], message: str) -> None:
+    result = CliRunner().invoke(app, ["compare", *args])
+    assert result.exit_code == ExitStatus.USAGE and message in result.stderr
+
+
+def test_no_border_is_said_as_not_applicable_not_as_no_data() -> None:
+    rows = json.loads(invoke("compare", "tm", "kz", "--fields", "china.border_km", "--json"))
+    assert rows[0]["turkmenistan"] == {"value": None, "not_applicable": True}
+    assert rows[0]["kazakhstan"]["value"] > 0
+    table = CliRunner().invoke(app, ["compare", "tm", "kz", "--fields", "china.border_km"]).stdout
+    assert "n/a" in table
+    rows = list(
+        csv.DictReader(io.StringIO(invoke("compare", "tm", "kz", "--fields", "china.border_km", "-f", "csv")))
+    )
+    assert rows[0]["turkmenistan"] == "n/a"

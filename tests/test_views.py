@@ -133,7 +133,7 @@ def test_compare_side_by_side(runner: CliRunner) -> None:
 def test_compare_needs_countries_or_all(runner: CliRunner) -> None:
     result = runner.invoke(app, ["compare"])
     assert result.exit_code == ExitStatus.USAGE
-    assert result.stderr == "Error: name two or more countries, or give --all\n"
+    assert result.stderr == "Error: name two or more countries (COUNTRY@YEAR for one then), or give --all\n"
 
 
 def test_get_bare_value_and_whole_field(runner: CliRunner) -> None:

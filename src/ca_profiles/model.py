@@ -421,6 +421,9 @@ class Gap(Record, kw_only=True):
 
     field: str
     note: str
+    #: ``not_applicable`` where the field has no meaning for the country (no border with China):
+    #: views say "n/a" there, and "no data" only where a value exists but no source gives it.
+    reason: Literal["unknown", "not_applicable"] = "unknown"
 
 
 class Profile(Record, kw_only=True):

@@ -36,6 +36,15 @@ class Cell:
     newer: Newer | None = None
 
 
+@dataclass(frozen=True)
+class NotApplicable:
+    """A cell of a field that has no meaning for the country (no border with China): "n/a",
+    not "no data"."""
+
+    value: None = None
+    not_applicable: bool = True
+
+
 @dataclass
 class Rows:
     """A tabular result: JSON array of objects, CSV rows, a table for people."""
@@ -72,7 +81,7 @@ class Rows:
         """The records and columns with each figure cell spread over ``c``, ``c_unit``,
         ``c_year`` and ``c_source``, for the formats that hold only scalars."""
         records = self.records()
-        cells = [c for c in self.columns if any(isinstance(r.get(c), Cell) for r in records)]
+        cells = [c for c in self.columns if any(isinstance(r.get(c), Cell | NotApplicable) for r in records)]
         if not cells:
             return records, self.stamped_columns
         columns = [
@@ -85,7 +94,7 @@ class Rows:
             row = dict(record)
             for c in cells:
                 value = record.get(c)
-                row[c] = value.value if isinstance(value, Cell) else value
+                row[c] = "n/a" if isinstance(value, NotApplicable) else getattr(value, "value", value)
                 for part in _PARTS:
                     row[f"{c}_{part}"] = getattr(value, part) if isinstance(value, Cell) else None
             flat.append(row)

@@ -55,6 +55,10 @@ class Session:
         else:
             raise UsageError("the data name no release date: give the date to read them at")
 
+    def at(self, year: int) -> Session:
+        """The same data, with the same source pinned, seen at the end of ``year``."""
+        return Session(self.catalog, year, today=self.date, source=self.source)
+
     def profile(self, name: str) -> Profile:
         """One country at the session's date; an error if it was not yet independent then."""
         profile = self.catalog.lookup(name)

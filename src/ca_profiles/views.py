@@ -6,24 +6,29 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import dataclass
 from typing import Any
 
 from .asof import running, text_at
 from .catalog import Catalog, normalize
 from .errors import UnknownName, UsageError
-from .figures import Pick, field_value
+from .figures import field_value
 from .indices import ALIASES, INDEX_FIELDS, head_of_state
 from .model import FIELDS, Profile, as_date, unit_label
 from .profile_view import score_text
-from .results import Cell, Explanation, FieldValue, Rows
+from .results import Cell, Explanation, FieldValue, NotApplicable, Rows
 from .session import Session
 
 
-def figure_cell(chosen: Pick | None) -> Cell | None:
-    """The cell a table shows for a field: its figure with unit, year and source."""
-    if chosen is None:
-        return None
-    return Cell(chosen.value, chosen.unit, chosen.year, chosen.source, chosen.newer)
+def figure_cell(session: Session, profile: Profile, path: str) -> Cell | NotApplicable | None:
+    """The cell a table shows for a field: its figure with unit, year and source; "n/a" where
+    a gap says the field has no meaning for the country; None where no source gives it."""
+    chosen = session.pick(profile, path)
+    if chosen is not None:
+        return Cell(chosen.value, chosen.unit, chosen.year, chosen.source, chosen.newer)
+    if any(gap.field == path and gap.reason == "not_applicable" for gap in profile.gaps):
+        return NotApplicable()
+    return None
 
 
 def _cited(rows: list[dict[str, Any]]) -> list[str]:
@@ -62,10 +67,10 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
             "head_of_state": leader.name if leader else None,
         }
         for path in LIST_FIELDS:
-            chosen = session.pick(profile, path)
-            row[path.rsplit(".", 1)[-1]] = figure_cell(chosen)
-            if chosen:
-                cited.add(chosen.source)
+            cell = figure_cell(session, profile, path)
+            row[path.rsplit(".", 1)[-1]] = cell
+            if isinstance(cell, Cell):
+                cited.add(cell.source)
         rows.append(row)
     columns = ["id", "name", "capital", "head_of_state", *(p.rsplit(".", 1)[-1] for p in LIST_FIELDS)]
     units = ", ".join(f"{FIELDS[p].label.lower()} in {unit_label(FIELDS[p].unit)}" for p in LIST_FIELDS)
@@ -184,44 +189,85 @@ def explain_view(session: Session, country: str, index: str) -> Explanation:
     )
 
 
+#: Rows of facts, not figures, that a full comparison opens with.
+COMPARE_FACTS = {"capital": "Capital", "head_of_state": "Head of state"}
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of a comparison: a country seen at the comparison's date or at its own year."""
+
+    key: str
+    heading: str
+    short: str
+    session: Session
+    profile: Profile
+
+
+def _columns(session: Session, names: list[str] | None) -> list[_Column]:
+    """The countries compared; ``NAME@YEAR`` sees that country at the end of YEAR."""
+    if not names:
+        return [_Column(p.id, p.name, p.iso3, session, p) for p in session.profiles()]
+    columns: dict[str, _Column] = {}
+    for name in names:
+        base, at, year = name.rpartition("@") if "@" in name else (name, "", "")
+        if at and not (year.isdigit() and len(year) == 4):
+            raise UsageError(f"'{name}': write a country and a year as COUNTRY@YEAR, e.g. kazakhstan@2013")
+        seen = session.at(int(year)) if at else session
+        profile = seen.profile(base)
+        key, suffix = (f"{profile.id}@{year}", f" {year}") if at else (profile.id, "")
+        columns.setdefault(key, _Column(key, profile.name + suffix, profile.iso3 + suffix, seen, profile))
+    return list(columns.values())
+
+
 def compare_view(session: Session, names: list[str] | None, fields: list[str] | None) -> Rows:
+    """Countries side by side, field by field; ``COUNTRY@YEAR`` puts then beside now."""
+    wanted = fields or [*COMPARE_FACTS, *FIELDS]
     # Every figure field by default; the indices on request, as computing them is the slow part.
-    paths = [check_field(f, indices=True) for f in fields] if fields else list(FIELDS)
-    profiles = session.profiles(names)
-    if names is not None and len(profiles) < 2:
-        raise UsageError("compare needs two or more different countries; `show` shows one")
+    paths = [f if f in COMPARE_FACTS else check_field(f, indices=True) for f in wanted]
+    columns = _columns(session, names)
+    if names is not None and len(columns) < 2:
+        raise UsageError("compare needs two or more different countries or years; `show` shows one")
     rows = []
     cited: set[str] = set()
     for path in paths:
-        if path in INDEX_FIELDS:
-            row: dict[str, Any] = {"field": path, "label": INDEX_FIELDS[path].label, "unit": "score"}
-            for profile in profiles:
-                result = session.index(profile, path.removeprefix("indices."))
+        row: dict[str, Any]
+        if path in COMPARE_FACTS:
+            row = {"field": path, "label": COMPARE_FACTS[path], "unit": None}
+            for column in columns:
+                leader = head_of_state(column.profile)
+                if path == "capital":
+                    row[column.key] = text_at(column.profile.capital, column.session.date)
+                else:
+                    row[column.key] = leader.name if leader else None
+                    cited.update([leader.source] if leader else [])
+        elif path in INDEX_FIELDS:
+            row = {"field": path, "label": INDEX_FIELDS[path].label, "unit": "score"}
+            for column in columns:
+                result = column.session.index(column.profile, path.removeprefix("indices."))
                 score = result.judged
-                row[profile.id] = (
+                row[column.key] = (
                     None if score is None else Cell(score, "score", result.date.year, "methodology")
                 )
                 cited.update(key for component in result.components for key in component.literature)
         else:
             row = {"field": path, "label": FIELDS[path].label, "unit": FIELDS[path].unit}
-            for profile in profiles:
-                chosen = session.pick(profile, path)
-                row[profile.id] = figure_cell(chosen)
-                if chosen:
-                    cited.add(chosen.source)
+            for column in columns:
+                cell = figure_cell(column.session, column.profile, path)
+                row[column.key] = cell
+                if isinstance(cell, Cell):
+                    cited.add(cell.source)
         rows.append(row)
-    ids = [p.id for p in profiles]
+    keys = [c.key for c in columns]
     # Side by side, more than three names crowd a terminal; ISO codes keep every column narrow.
-    headings = {p.id: p.name if len(profiles) <= 3 else p.iso3 for p in profiles}
-    columns = ["field", "label", "unit", *ids]
-    people = ["label", *ids]
+    headings = {c.key: c.heading if len(columns) <= 3 else c.short for c in columns}
     return Rows(
         "compare",
         f"Comparison ({session.figure_rule})",
-        columns,
+        ["field", "label", "unit", *keys],
         rows,
         session.meta(),
-        people,
+        ["label", *keys],
         headings,
         sorted(cited),
     )

@@ -120,7 +120,11 @@ def rank(
 @command()
 def compare(
     countries: Annotated[
-        list[str] | None, typer.Argument(help="Two or more countries.", autocompletion=complete_country)
+        list[str] | None,
+        typer.Argument(
+            help="Two or more countries; COUNTRY@YEAR for a country at the end of YEAR.",
+            autocompletion=complete_country,
+        ),
     ] = None,
     all_: Annotated[bool, typer.Option("--all", help="Every country.")] = False,
     fields: Annotated[str | None, typer.Option("--fields", help="Comma-separated field paths.")] = None,
@@ -135,13 +139,14 @@ def compare(
     \b
     Examples:
       ca-profiles compare kazakhstan uzbekistan
+      ca-profiles compare kazakhstan@2013 kazakhstan
       ca-profiles compare --all --fields population,indices.succession_risk
     """
     from ca_profiles import views
     from ca_profiles.errors import UsageError
 
     if bool(countries) == all_:
-        raise UsageError("name two or more countries, or give --all")
+        raise UsageError("name two or more countries (COUNTRY@YEAR for one then), or give --all")
     wanted = [f.strip() for f in fields.split(",") if f.strip()] if fields else None
     read_view(
         data_dir, as_of, fmt, json, lambda session: views.compare_view(session, countries, wanted), source

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 
 from ca_profiles.errors import UsageError
-from ca_profiles.results import Cell, FieldValue, Report, Rows
+from ca_profiles.results import Cell, FieldValue, NotApplicable, Report, Rows
 from ca_profiles.textformats import OutputFormat, cell, to_csv, to_json
 
 
@@ -67,6 +67,8 @@ def _paper_cell(value: Any) -> str:
     """A cell of a table in a paper: a figure with its year, as ``20,432,662 (2025)`` reads."""
     if isinstance(value, Cell):
         return f"{cell(value.value)} ({value.year})"
+    if isinstance(value, NotApplicable):
+        return "n/a"
     return cell(value)
 
 

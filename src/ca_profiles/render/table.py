@@ -20,6 +20,7 @@ from ca_profiles.results import (
     FigureTable,
     GapRow,
     LeaderRow,
+    NotApplicable,
     Note,
     ProfileView,
     ProjectTable,
@@ -173,6 +174,8 @@ def _shown(value: Any, column: str) -> str:
     if isinstance(value, Cell):
         # The year, short, beside every figure; † where another source has a newer one.
         return f"{format_number(value.value)} ’{value.year % 100:02d}" + (" †" if value.newer else "")
+    if isinstance(value, NotApplicable):
+        return "n/a"
     if isinstance(value, Newer):
         return f"{format_number(value.value)} ({value.year}, {value.source})"
     if _is_number(value):
