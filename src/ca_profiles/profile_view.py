@@ -187,7 +187,7 @@ def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], 
     elif key == "indices":
         blocks = [Facts([_index_fact(result) for result in indices.values()])]
     else:
-        blocks = [[GapRow(gap.field, gap.note) for gap in profile.gaps]]
+        blocks = [[GapRow(_gap_label(gap.field), gap.note) for gap in profile.gaps]]
     return Section(key, key.title(), [block for block in blocks if _filled(block)])
 
 
@@ -375,8 +375,17 @@ def _rules(session: Session, profile: Profile) -> Facts:
         when = election.date or election.year
         facts.append(Fact("Next election", f"{election.kind}, {when} ({election.source})"))
     for factor in succession.risk_factors:
-        facts.append(Fact(_words(factor.factor), f"{factor.value} ({factor.source})"))
+        # A count or measure means little without the note that says what it counts.
+        value = "yes" if factor.value is True else "no" if factor.value is False else str(factor.value)
+        said = f"{value}: {factor.note}" if factor.note and not isinstance(factor.value, bool) else value
+        facts.append(Fact(_words(factor.factor).capitalize(), f"{said} ({factor.source})"))
     return Facts(facts)
+
+
+def _gap_label(field: str) -> str:
+    """A gap's field as people read it: the catalogue's label, with the path it stands for."""
+    info = FIELDS.get(field)
+    return f"{info.label} ({field})" if info else field
 
 
 def _since(since: When | None) -> str:

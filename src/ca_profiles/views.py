@@ -353,7 +353,9 @@ def fields_view() -> Rows:
     columns = ["field", "label", "unit", "unit_label", "description"]
     people = ["field", "unit_label", "description"]
     # A field path is typed back into `rank`, `get` and `chart`: never broken across lines.
-    return Rows("fields", "Fields", columns, rows, people=people, whole=("field",))
+    # The title states the figure rule, so that the catalogue says what a field's value means.
+    title = "Fields (each view shows a field's figure of the newest year, then of the preferred source)"
+    return Rows("fields", title, columns, rows, people=people, whole=("field",))
 
 
 def get_view(session: Session, name: str, path: str) -> FieldValue:
