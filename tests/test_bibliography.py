@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import bibtexparser
 import jsonschema
 import pybtex.database
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -135,6 +136,21 @@ def test_an_unknown_origin_is_a_one_line_error(runner: CliRunner, tmp_path: Path
         "encyclopedia, intergovernmental, official, other, press)\n"
     )
     assert result.stdout.count("\n") == 1
+
+
+ORIGINS = ("dataset", "official", "intergovernmental", "academic", "press", "encyclopedia", "other")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.from_regex(r"[a-z][a-z_]{0,20}", fullmatch=True).filter(lambda word: word not in ORIGINS))
+def test_any_other_origin_is_one_line_naming_where(word: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sources.yaml"
+        path.write_text(SOURCE + f"    origin: '{word}'\n")
+        result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    assert result.stdout.count("\n") == 1
+    assert f"sources.yaml:7:13: sources.x.origin: unknown value '{word}'" in result.stdout
 
 
 def test_a_missing_origin_loads_but_does_not_validate(runner: CliRunner, tmp_path: Path) -> None:
