@@ -6,6 +6,7 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +14,7 @@ import bibtexparser
 import jsonschema
 import pybtex.database
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -86,17 +87,94 @@ def test_sources_of_the_whole_data_set_say_who_cites_each(runner: CliRunner) -> 
     assert table.exit_code == 0 and "arcadia, syldavia" in table.stdout
 
 
+def test_sources_rows_say_who_stands_behind_each(runner: CliRunner) -> None:
+    rows = json.loads(invoke(runner, "sources", "--data-dir", str(NEW), "--json"))
+    assert {row["key"]: row["origin"] for row in rows if row["key"].startswith("test-")} == {
+        "test-bank": "dataset",
+        "test-census": "official",
+        "test-names": "academic",
+        "test-survey": "other",
+    }
+    cited = json.loads(invoke(runner, "sources", "arcadia", "--data-dir", str(NEW), "--json"))
+    assert {row["key"]: row["origin"] for row in cited}["test-census"] == "official"
+    table = runner.invoke(app, ["sources", "arcadia", "--data-dir", str(NEW)], env={"COLUMNS": "120"})
+    assert table.exit_code == 0 and "origin" in table.stdout and "official" in table.stdout
+
+
+def test_encyclopedia_sources_are_counted_from_the_rows(runner: CliRunner) -> None:
+    """How much of the bibliography rests on encyclopedias is a count over the rows, which
+    agrees with the data file, and no row is left without an origin."""
+    rows = json.loads(invoke(runner, "sources", "--json"))
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["origin"]] = counts.get(row["origin"], 0) + 1
+    text = (Path(__file__).parents[1] / "data" / "sources.yaml").read_text(encoding="utf-8")
+    assert counts.get("encyclopedia", 0) == text.count("\n    origin: encyclopedia\n")
+    assert None not in counts and sum(counts.values()) == len(rows)
+    assert set(counts) <= {
+        "dataset",
+        "official",
+        "intergovernmental",
+        "academic",
+        "press",
+        "encyclopedia",
+        "other",
+    }
+
+
+SOURCE = (
+    "sources:\n  x:\n    title: T\n    publisher: P\n    url: https://example.org\n    accessed: 2025-01-01\n"
+)
+
+
+def test_an_unknown_origin_is_a_one_line_error(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(SOURCE + "    origin: pres\n")
+    result = runner.invoke(app, ["validate", str(tmp_path / "sources.yaml")])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    assert result.stdout.endswith(
+        "sources.yaml:7:13: sources.x.origin: unknown value 'pres' (expected one of academic, dataset, "
+        "encyclopedia, intergovernmental, official, other, press)\n"
+    )
+    assert result.stdout.count("\n") == 1
+
+
+ORIGINS = ("dataset", "official", "intergovernmental", "academic", "press", "encyclopedia", "other")
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.from_regex(r"[a-z][a-z_]{0,20}", fullmatch=True).filter(lambda word: word not in ORIGINS))
+def test_any_other_origin_is_one_line_naming_where(word: str) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "sources.yaml"
+        path.write_text(SOURCE + f"    origin: '{word}'\n")
+        result = CliRunner().invoke(app, ["validate", str(path)])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    assert result.stdout.count("\n") == 1
+    assert f"sources.yaml:7:13: sources.x.origin: unknown value '{word}'" in result.stdout
+
+
+def test_a_missing_origin_loads_but_does_not_validate(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "sources.yaml").write_text(SOURCE)
+    assert json.loads(invoke(runner, "sources", "--data-dir", str(tmp_path), "--json"))
+    result = runner.invoke(app, ["validate", str(tmp_path / "sources.yaml")])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    assert result.stdout.endswith(
+        "sources.yaml:3:5: sources.x: source 'x' has no `origin` (one of dataset, official, "
+        "intergovernmental, academic, press, encyclopedia, other)\n"
+    )
+
+
 def test_cite_text_is_an_author_date_list_led_by_the_keys(runner: CliRunner) -> None:
     text = invoke(runner, "cite", "arcadia", "--data-dir", str(NEW), "--format", "text")
     assert text.splitlines() == [
         "[test-bank] Ann Smith and Bob Jones (2024). Remittance tables. Test Bank. "
-        "https://example.org/bank (accessed 2025-01-10).",
+        "https://example.org/bank (accessed 2025-01-10). Origin: dataset.",
         "[test-census] Arcadian Statistics Office (2021). Census of Arcadia & Borduria: 100% count. "
-        "https://example.org/census?year=2020&table=1 (accessed 2025-01-10).",
+        "https://example.org/census?year=2020&table=1 (accessed 2025-01-10). Origin: official.",
         "[test-names] Gazetteer of Fictional Places (2020). Names of the countries of the fixtures. "
-        "https://example.org/names (accessed 2025-01-10).",
+        "https://example.org/names (accessed 2025-01-10). Origin: academic.",
         "[test-survey] Survey Bureau (n.d.). Energy survey: reserves_{2020} in $ and #. "
-        "https://example.org/survey (accessed 2025-01-10).",
+        "https://example.org/survey (accessed 2025-01-10). Origin: other.",
     ]
 
 
@@ -150,6 +228,7 @@ def test_cite_csl_json_is_valid_csl_data(runner: CliRunner) -> None:
         "issued": {"date-parts": [[2021]]},
         "URL": "https://example.org/census?year=2020&table=1",
         "accessed": {"date-parts": [[2025, 1, 10]]},
+        "custom": {"origin": "official"},
     }
     # No year known: no date issued, and styles print their own "n.d.".
     assert "issued" not in by_id["test-survey"] and by_id["test-survey"]["type"] == "report"

@@ -100,6 +100,14 @@ def test_every_source_has_url_and_access_date() -> None:
         assert source.accessed <= dt.date.today(), key
 
 
+def test_every_bundled_source_says_who_stands_behind_it() -> None:
+    assert [key for key, source in CATALOG.sources.items() if source.origin is None] == []
+    # Wikipedia and its copies are encyclopedias, whoever hosts the copy.
+    for key, source in CATALOG.sources.items():
+        if "wikipedia" in f"{source.publisher} {source.url}".lower():
+            assert source.origin == "encyclopedia", key
+
+
 def test_preferred_sources_name_real_fields() -> None:
     for field in CATALOG.sources_file.preferred:
         node: object = PROFILES["kazakhstan"]

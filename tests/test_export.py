@@ -115,7 +115,9 @@ def test_export_holds_every_figure_show_holds(runner: CliRunner, tmp_path: Path,
         leaders = [(x["name"], str(x["since"])) for x in profile["succession"]["leaders"]]
         assert [(x["name"], x["since"]) for x in tables["leaders"] if x["country"] == country] == leaders
     sources = runner.invoke(app, ["sources", "--json"])
-    assert [row["key"] for row in tables["sources"]] == [row["key"] for row in json.loads(sources.stdout)]
+    assert [(row["key"], row["origin"]) for row in tables["sources"]] == [
+        (row["key"], row["origin"]) for row in json.loads(sources.stdout)
+    ]
     assert {row["key"]: row["value"] for row in tables["meta"]}["data_release"] == "2026.11"
 
 

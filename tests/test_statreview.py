@@ -402,6 +402,7 @@ def test_import_into_an_empty_folder(runner: CliRunner, tmp_path: Path) -> None:
         "url": "https://www.energyinst.org/statistical-review",
         "accessed": TODAY,
         "kind": "dataset",
+        "origin": "dataset",
         "note": None,
     }
     result = runner.invoke(app, ["validate", "--data-dir", str(target)])

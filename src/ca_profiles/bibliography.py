@@ -22,7 +22,7 @@ _TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _COMMENT = re.compile(r"(?:^|\s)#(.*)$")
 
-COLUMNS = ["key", "author", "title", "publisher", "year", "url", "accessed", "kind", "licence"]
+COLUMNS = ["key", "author", "title", "publisher", "year", "url", "accessed", "kind", "origin", "licence"]
 
 
 def mentions(text: str, keys: Collection[str]) -> list[str]:
@@ -98,6 +98,7 @@ def entry(key: str, source: Source | None) -> dict[str, Any]:
         "url": source.url,
         "accessed": source.accessed.isoformat(),
         "kind": source.kind,
+        "origin": source.origin,
         "licence": source.licence,
     }
 
@@ -112,7 +113,7 @@ def sources_view(session: Session, name: str | None = None) -> Rows:
             for key, where in profile_citations(session, profile).items()
         ]
         columns = [*COLUMNS, "citations", "cited_at"]
-        people = ["key", "year", "title", "citations"]
+        people = ["key", "year", "origin", "title", "citations"]
         return Rows("sources", f"Sources of {profile.name}", columns, rows, session.meta(), people)
     users: dict[str, set[str]] = {}
     for profile in session.profiles():
@@ -125,7 +126,7 @@ def sources_view(session: Session, name: str | None = None) -> Rows:
         {**entry(key, source), "cited_by": sorted(users.get(key, ()))}
         for key, source in sorted(bibliography.items())
     ]
-    people = ["key", "year", "title", "cited_by"]
+    people = ["key", "year", "origin", "title", "cited_by"]
     return Rows("sources", "Sources", [*COLUMNS, "cited_by"], rows, session.meta(), people)
 
 

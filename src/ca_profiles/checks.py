@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 from collections import defaultdict
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, get_args
 
 from .errors import Problem
 from .loader import Document, KeyPath
@@ -19,6 +19,7 @@ from .model import (
     Organizations,
     Pipeline,
     Profile,
+    SourceOrigin,
     Sources,
     Status,
     as_date,
@@ -300,6 +301,12 @@ def _factor_problems(
 def check_sources(sources: Sources, doc: Document, known: set[str], today: dt.date) -> list[Problem]:
     # Keys that cannot be citation keys are refused as the file is read (model.SourceKey).
     problems = list(check_records(sources, doc, known, today))
+    origins = ", ".join(get_args(SourceOrigin))
+    for key, source in sources.sources.items():
+        if source.origin is None:
+            problems.append(
+                doc.problem(("sources", key), f"source {key!r} has no `origin` (one of {origins})")
+            )
     for field, keys in sources.preferred.items():
         for index, key in enumerate(keys):
             if key not in known:

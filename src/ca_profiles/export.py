@@ -123,6 +123,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "url": "TEXT NOT NULL",
         "accessed": "TEXT NOT NULL",
         "kind": "TEXT NOT NULL",
+        "origin": "TEXT",
         "licence": "TEXT",
         "note": "TEXT",
     },

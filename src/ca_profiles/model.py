@@ -105,6 +105,13 @@ OrgKind = Literal[
     "political", "economic", "security", "trade", "financial", "religious", "cultural", "general"
 ]
 SourceKind = Literal["dataset", "report", "webpage", "article", "book", "legal"]
+#: Who stands behind a source, beside what kind of publication it is: a dataset's compiler; a
+#: government, parliament, central bank or statistics office; an intergovernmental organisation
+#: (its own site or depositary); scholarship; the press (state news agencies included); an
+#: encyclopedia or any copy of one; or anyone else (blogs, vendors, aggregators).
+SourceOrigin = Literal[
+    "dataset", "official", "intergovernmental", "academic", "press", "encyclopedia", "other"
+]
 
 #: A date in a data file: an ISO date, or a bare year where only the year is known.
 When = int | dt.date
@@ -482,6 +489,9 @@ class Source(Record, kw_only=True):
     accessed: dt.date
     licence: str | None = None
     kind: SourceKind = "webpage"
+    #: Left out, the entry still loads (a user's layer written before the field existed), and
+    #: ``validate`` reports it: every bundled entry has one.
+    origin: SourceOrigin | None = None
     note: str | None = None
 
 

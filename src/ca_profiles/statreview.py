@@ -385,6 +385,7 @@ def import_file(path: Path, data_dir: Path | None, *, today: dt.date, dry_run: b
             "url": workbook.url,
             "accessed": today,
             "kind": "dataset",
+            "origin": "dataset",
             "note": note,
         }
         return run.write(

@@ -97,13 +97,17 @@ def csl(key: str, source: Source) -> dict[str, Any]:
     item["URL"] = source.url
     accessed = source.accessed
     item["accessed"] = {"date-parts": [[accessed.year, accessed.month, accessed.day]]}
+    if source.origin is not None:
+        # CSL has no field for who stands behind a source; ``custom`` holds such key-value pairs.
+        item["custom"] = {"origin": source.origin}
     return item
 
 
 def reference(key: str, source: Source) -> str:
     """One line of an author-date reference list, led by the citation key.
 
-    Without an author the publisher stands in the author's place, and is not named twice.
+    Without an author the publisher stands in the author's place, and is not named twice. Who
+    stands behind the source (its origin) closes the line.
     """
     year = "n.d." if source.year is None else str(source.year)
     lead = source.author or source.publisher
@@ -111,6 +115,8 @@ def reference(key: str, source: Source) -> str:
     if source.author and source.publisher != source.author:
         parts.append(_sentence(source.publisher))
     parts.append(f"{source.url} (accessed {source.accessed.isoformat()}).")
+    if source.origin is not None:
+        parts.append(f"Origin: {source.origin}.")
     return " ".join(parts)
 
 
