@@ -184,7 +184,6 @@ def orgs(
 ) -> None:
     """The organisations: id, name, founded, dissolved, and which countries are members.
 
-
     \b
     Examples:
       ca-profiles orgs --as-of 2005
