@@ -68,24 +68,50 @@ def by_source(value: Figures | None, unit: str) -> dict[str, dict[int, tuple[flo
 
 
 def pick(value: Figures | None, preferred: list[str], unit: str, source: str | None = None) -> Pick | None:
-    """The figure of a field by the rule above, in ``unit``; None where there is none."""
-    held = by_source(value, unit)
+    """The figure of a field by the rule above, in ``unit``; None where there is none.
+
+    Only the values the answer needs are converted (each source's newest year, and the year
+    shown): ``compare --all`` asks this of every field of every profile.
+    """
+    # Each source's figures in a unit of the field's quantity, in file order.
+    held: dict[str, list[Figure]] = {}
+    for figure in figures_of(value):
+        if convert(1.0, figure.unit, unit) is not None:
+            held.setdefault(figure.source, []).append(figure)
     if not held or (source is not None and source not in held):
         return None
+    newest = {
+        key: max(max(f.series) if f.series else f.year or 0 for f in figures) for key, figures in held.items()
+    }
 
     def order(key: str) -> tuple[int, int, str]:
         preference = preferred.index(key) if key in preferred else len(preferred)
-        return (-max(held[key]), preference, key)
+        return (-newest[key], preference, key)
+
+    def at(key: str, year: int) -> tuple[float, Figure] | None:
+        """The source's value for ``year`` in the field's unit: its first figure that gives it."""
+        for figure in held[key]:
+            number = (
+                figure.series.get(year) if figure.series else figure.value if figure.year == year else None
+            )
+            if number is not None:
+                converted = convert(number, figure.unit, unit)
+                assert converted is not None  # the unit was checked above
+                return converted, figure
+        return None
 
     chosen = source if source is not None else min(held, key=order)
-    year = max(held[chosen])
-    number, figure = held[chosen][year]
-    same_year = [years[year][0] for years in held.values() if year in years]
+    year = newest[chosen]
+    shown = at(chosen, year)
+    assert shown is not None  # the newest year of a source is one of its years
+    number, figure = shown
+    same_year = [found[0] for key in held if (found := at(key, year)) is not None]
     newer = None
     latest = min(held, key=order)
-    if max(held[latest]) > year:
-        newest = max(held[latest])
-        newer = Newer(held[latest][newest][0], newest, latest)
+    if newest[latest] > year:
+        value_then = at(latest, newest[latest])
+        assert value_then is not None
+        newer = Newer(value_then[0], newest[latest], latest)
     rank, basis = figure.rank_in(year), figure.rank_basis(year)
     return Pick(
         number, unit, year, chosen, rank, min(same_year), max(same_year), len(same_year), newer, basis
