@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import UsageError
-from .figures import by_source as sources_of
-from .figures import field_value, pick
+from .figures import field_value, pick, years_by_source
 from .model import FIELDS, Figures, Source, unit_label
 from .results import Rows
 from .session import Session
@@ -29,7 +28,7 @@ def lines_of(
     sources are never joined into one line: a line that zig-zags between sources would read as
     change where there is disagreement.
     """
-    held = sources_of(value, unit)
+    held = years_by_source(value, unit)
     chosen = pick(value, preferred, unit, source)
     keys = list(held) if by_source and source is None else [chosen.source] if chosen else []
     return {key: {year: held[key][year][0] for year in sorted(held[key])} for key in keys}
@@ -50,7 +49,7 @@ def chart_view(session: Session, path: str, names: list[str] | None = None, by_s
         # A year's world rank: stated by the source, or computed for a series from a table.
         ranks = {
             key: {year: figure.rank_in(year) for year, (_, figure) in years.items()}
-            for key, years in sources_of(value, unit).items()
+            for key, years in years_by_source(value, unit).items()
         }
         if not lines:
             missing.append(profile.id)

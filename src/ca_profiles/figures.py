@@ -10,6 +10,7 @@ figure that moved between two years is change, not disagreement.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,27 +45,38 @@ class Pick:
     rank_basis: str | None = None
 
 
-def _by_year(figure: Figure) -> dict[int, float]:
-    if figure.series:
-        return dict(figure.series)
-    assert figure.year is not None and figure.value is not None  # a point figure has both
-    return {figure.year: figure.value}
-
-
-def by_source(value: Figures | None, unit: str) -> dict[str, dict[int, tuple[float, Figure]]]:
-    """Each source's figures of a field, year by year, in ``unit``.
-
-    Figures in a unit of another quantity (a share where an amount is asked) are left out,
-    since they cannot be set against the rest; a source with none left is not listed.
-    """
-    held: dict[str, dict[int, tuple[float, Figure]]] = {}
+def _held(value: Figures | None, unit: str) -> dict[str, list[Figure]]:
+    """Each source's figures of a field, in file order, leaving out those in a unit of another
+    quantity (a share where an amount is asked), which cannot be set against the rest."""
+    held: dict[str, list[Figure]] = {}
     for figure in figures_of(value):
-        years = held.setdefault(figure.source, {})
-        for year, number in _by_year(figure).items():
+        if convert(1.0, figure.unit, unit) is not None:
+            held.setdefault(figure.source, []).append(figure)
+    return held
+
+
+def _years(figure: Figure) -> Iterable[int]:
+    return figure.series if figure.series else [figure.year or 0]
+
+
+def _at(figures: list[Figure], year: int, unit: str) -> tuple[float, Figure] | None:
+    """One source's value for ``year`` in ``unit``: its first figure that gives that year."""
+    for figure in figures:
+        number = figure.series.get(year) if figure.series else figure.value if figure.year == year else None
+        if number is not None:
             converted = convert(number, figure.unit, unit)
-            if converted is not None and year not in years:
-                years[year] = (converted, figure)
-    return {key: years for key, years in held.items() if years}
+            assert converted is not None  # ``_held`` kept only figures of the field's quantity
+            return converted, figure
+    return None
+
+
+def years_by_source(value: Figures | None, unit: str) -> dict[str, dict[int, tuple[float, Figure]]]:
+    """Each source's values of a field, year by year, in ``unit`` (what a chart draws)."""
+    years_of: dict[str, dict[int, tuple[float, Figure]]] = {}
+    for key, figures in _held(value, unit).items():
+        years = sorted({year for figure in figures for year in _years(figure)})
+        years_of[key] = {year: found for year in years if (found := _at(figures, year, unit)) is not None}
+    return years_of
 
 
 def pick(value: Figures | None, preferred: list[str], unit: str, source: str | None = None) -> Pick | None:
@@ -73,43 +85,25 @@ def pick(value: Figures | None, preferred: list[str], unit: str, source: str | N
     Only the values the answer needs are converted (each source's newest year, and the year
     shown): ``compare --all`` asks this of every field of every profile.
     """
-    # Each source's figures in a unit of the field's quantity, in file order.
-    held: dict[str, list[Figure]] = {}
-    for figure in figures_of(value):
-        if convert(1.0, figure.unit, unit) is not None:
-            held.setdefault(figure.source, []).append(figure)
+    held = _held(value, unit)
     if not held or (source is not None and source not in held):
         return None
-    newest = {
-        key: max(max(f.series) if f.series else f.year or 0 for f in figures) for key, figures in held.items()
-    }
+    newest = {key: max(year for f in figures for year in _years(f)) for key, figures in held.items()}
 
     def order(key: str) -> tuple[int, int, str]:
         preference = preferred.index(key) if key in preferred else len(preferred)
         return (-newest[key], preference, key)
 
-    def at(key: str, year: int) -> tuple[float, Figure] | None:
-        """The source's value for ``year`` in the field's unit: its first figure that gives it."""
-        for figure in held[key]:
-            number = (
-                figure.series.get(year) if figure.series else figure.value if figure.year == year else None
-            )
-            if number is not None:
-                converted = convert(number, figure.unit, unit)
-                assert converted is not None  # the unit was checked above
-                return converted, figure
-        return None
-
     chosen = source if source is not None else min(held, key=order)
     year = newest[chosen]
-    shown = at(chosen, year)
+    shown = _at(held[chosen], year, unit)
     assert shown is not None  # the newest year of a source is one of its years
     number, figure = shown
-    same_year = [found[0] for key in held if (found := at(key, year)) is not None]
+    same_year = [found[0] for figures in held.values() if (found := _at(figures, year, unit)) is not None]
     newer = None
     latest = min(held, key=order)
     if newest[latest] > year:
-        value_then = at(latest, newest[latest])
+        value_then = _at(held[latest], newest[latest], unit)
         assert value_then is not None
         newer = Newer(value_then[0], newest[latest], latest)
     rank, basis = figure.rank_in(year), figure.rank_basis(year)
