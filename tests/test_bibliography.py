@@ -310,12 +310,21 @@ def test_cite_from_what_is_not_json_is_one_line(runner: CliRunner, tmp_path: Pat
     assert result.stderr.startswith(f"Error: {bad}:2:1: not JSON") and result.stderr.count("\n") == 1
 
 
-def test_a_source_named_only_in_a_gap_is_not_a_source_of_the_profile(runner: CliRunner) -> None:
-    profile = json.loads(invoke(runner, "show", "turkmenistan", "--json"))
-    cited = {row["key"] for row in json.loads(invoke(runner, "sources", "turkmenistan", "--json"))}
-    for row in json.loads(invoke(runner, "sources", "turkmenistan", "--json")):
-        assert not all(place.startswith("gaps") for place in row["cited_at"])
-    assert profile["gaps"] and cited
+def test_a_source_named_only_in_a_gap_is_not_a_source_of_the_profile(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    (tmp_path / "countries").mkdir()
+    (tmp_path / "countries" / "gapland.yaml").write_text(
+        "id: gapland\nname: Gapland\nofficial_name: Republic of Gapland\niso2: XG\niso3: XGX\n"
+        "population: {value: 5, unit: persons, year: 2020, source: test-census}\n"
+        'gaps:\n  - {field: gdp, note: "test-bank gives no figure for Gapland"}\n',
+        encoding="utf-8",
+    )
+    folders = ["--data-dir", str(NEW), "--data-dir", str(tmp_path)]
+    rows = json.loads(invoke(runner, "sources", "gapland", "--json", *folders))
+    assert [row["key"] for row in rows] == ["test-census"]
+    cited = invoke(runner, "cite", "gapland", "--format", "text", *folders)
+    assert "[test-census]" in cited and "test-bank" not in cited
 
 
 def test_a_source_key_that_cannot_be_a_citation_key_is_invalid(runner: CliRunner, tmp_path: Path) -> None:
