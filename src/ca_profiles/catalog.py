@@ -181,9 +181,9 @@ class Catalog:
         """The profile a user's name for a country refers to."""
         return self.get(self.resolve(name))
 
-    def _load_part(self, id: str, fields: tuple[str, ...]) -> Profile | None:
-        """A profile with only ``fields`` read (see ``projection``), from the cache; the whole
-        profile where it is read already or the cache cannot serve it."""
+    def _load_part(self, id: str, wanted: projection.Tree) -> Profile | None:
+        """A profile with only the fields of ``wanted`` read (see ``projection``), from the
+        cache; the whole profile where it is read already or the cache cannot serve it."""
         if id not in self._loaded:
             path = self.files[id]
             try:
@@ -191,7 +191,7 @@ class Catalog:
             except OSError:
                 stamp = None
             if stamp and (raw := cache.load("files", path, stamp, msgspec.Raw)) is not None:
-                return projection.decode(raw, fields)
+                return projection.decode(raw, wanted)
         return self._load(id)
 
     def profiles(self, fields: Collection[str] | None = None) -> list[Profile]:
@@ -206,7 +206,7 @@ class Catalog:
         if fields is None:
             loaded = [(id, self._load(id)) for id in self.ids]
         else:
-            wanted = tuple(fields)
+            wanted = projection.tree(fields)
             loaded = [(id, self._load_part(id, wanted)) for id in self.ids]
         broken = {
             display(self.files[id]) for id, profile in loaded if profile is None and id in self.overridden

@@ -52,9 +52,9 @@ def tree(paths: Iterable[str]) -> Tree:
     return root
 
 
-def decode(payload: msgspec.Raw | bytes, paths: Iterable[str]) -> Profile:
-    """A profile from its msgpack with only ``paths`` (dotted field paths) read."""
-    return _build(Profile, payload, tree(paths))
+def decode(payload: msgspec.Raw | bytes, wanted: Tree) -> Profile:
+    """A profile from its msgpack with only the fields of ``wanted`` (see ``tree``) read."""
+    return _build(Profile, payload, wanted)
 
 
 def _build(type_: type[T], payload: msgspec.Raw | bytes, wanted: Tree) -> T:
