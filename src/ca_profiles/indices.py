@@ -236,7 +236,7 @@ def _figure(path: str, what: str) -> Callable[[Profile, Factor, Context], Fact]:
     def read(profile: Profile, factor: Factor, ctx: Context) -> Fact:
         chosen = pick(field_value(profile, path), ctx.preferred.get(path, []), FIELDS[path].unit)
         if chosen is None:
-            return _missing(f"{what}: no {path} figure")
+            return _missing(f"{what}: not recorded ({path})")
         return Fact(chosen.value, f"{what}: {chosen.value:g} ({chosen.year})", [chosen.source])
 
     return read
@@ -266,7 +266,7 @@ def _migrants_share(profile: Profile, factor: Factor, ctx: Context) -> Fact:
     reading = (
         f"{migrants:,.0f} migrants abroad, all destinations, of a population of {population:,.0f} ({year})"
     )
-    return Fact(share, reading, [migrants_source, population_source])
+    return Fact(share, reading, list(dict.fromkeys([migrants_source, population_source])))
 
 
 def _by_year(value: Figures | None, preferred: list[str]) -> dict[int, tuple[float, str]]:
