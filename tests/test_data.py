@@ -8,7 +8,7 @@ import pytest
 
 from ca_profiles.asof import records
 from ca_profiles.catalog import Catalog, validate
-from ca_profiles.model import Figure, Profile, walk
+from ca_profiles.model import Figure, Profile, as_date, walk
 
 BUNDLED = ["afghanistan", "kazakhstan", "kyrgyzstan", "tajikistan", "turkmenistan", "uzbekistan"]
 CATALOG = Catalog.open()
@@ -114,3 +114,25 @@ def test_preferred_sources_name_real_fields() -> None:
         for part in field.split("."):
             assert hasattr(node, part), field
             node = getattr(node, part)
+
+
+@pytest.mark.parametrize("id", BUNDLED)
+def test_every_tenure_carries_its_archigos_codes(id: str) -> None:
+    for leader in PROFILES[id].succession.leaders:
+        assert leader.entry is not None and leader.exit is not None, leader.name
+        assert (leader.exit == "in_office") == (leader.until is None), leader.name
+
+
+@pytest.mark.parametrize("id", BUNDLED)
+def test_the_leader_list_starts_at_independence(id: str) -> None:
+    """CONTRIBUTING.md, the rules the data keeps: a state independent since 1991 lists its heads of
+    state from the independence date (one already in office then starts there); Afghanistan, an
+    older state, from the fall of the Republic in April 1992; none before its state existed."""
+    profile = PROFILES[id]
+    assert profile.independence is not None
+    independence = as_date(profile.independence.date)
+    first = as_date(profile.succession.leaders[0].since)
+    if independence.year >= 1991:
+        assert first == independence, (first, independence)
+    else:
+        assert first == dt.date(1992, 4, 28)

@@ -122,6 +122,17 @@ EXPECTED = [
         new="regular_election",
     ),
     row(
+        "changed",
+        "arcadia",
+        "leader",
+        item="Anna Example",
+        field="exit",
+        source="test-survey",
+        since="1991",
+        old="in_office",
+        new="regular",
+    ),
+    row(
         "added",
         "arcadia",
         "leader",

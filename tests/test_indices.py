@@ -311,3 +311,28 @@ def test_the_newest_year_both_give_is_divided() -> None:
     )
     assert part.value == pytest.approx(round(100 * 1_000_000 / 8873669, 2))
     assert part.reading.endswith("of a population of 8,873,669 (2020)")
+
+
+def test_irregular_exits_are_read_from_archigos_codes(runner: CliRunner) -> None:
+    parts = {c["factor"]: c for c in explain(runner, "kyrgyzstan", "succession")["components"]}
+    exits = parts["irregular_exits"]
+    assert exits["value"] == 3 and exits["score"] == 1
+    for name in ("Askar Akayev 2005", "Kurmanbek Bakiyev 2010", "Sooronbay Jeenbekov 2020"):
+        assert name in exits["reading"]
+    assert "Archigos" in exits["reading"]
+
+
+def test_an_uncoded_exit_leaves_the_factor_out(tmp_path: Path, runner: CliRunner) -> None:
+    """User data without Archigos codes loads; the count is unknown, not zero."""
+    text = (bundled_root() / "countries" / "kyrgyzstan.yaml").read_text(encoding="utf-8")
+    (tmp_path / "countries").mkdir()
+    (tmp_path / "countries" / "kyrgyzstan.yaml").write_text(
+        text.replace("      exit: irregular\n", "", 1), encoding="utf-8"
+    )
+    data = explain(runner, "kyrgyzstan", "succession", "--data-dir", str(tmp_path))
+    exits = {c["factor"]: c for c in data["components"]}["irregular_exits"]
+    assert (
+        exits["treatment"] == "excluded" and "exit not coded (Archigos) for Askar Akayev" in exits["reading"]
+    )
+    checked = runner.invoke(app, ["validate", "--data-dir", str(tmp_path)])
+    assert checked.exit_code == 1 and "has no Archigos `exit` code" in checked.stdout

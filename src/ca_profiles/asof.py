@@ -148,6 +148,7 @@ def _cut(node: Any, on: dt.date) -> Any:
             changes["until"] = None
             if isinstance(node, Leader):
                 changes["how_ended"] = None
+                changes["exit"] = "in_office"  # still in office at that date
         return msgspec.structs.replace(node, **changes)
     return node
 

@@ -13,8 +13,11 @@ from .loader import Document, KeyPath
 from .model import (
     FACTS,
     Dated,
+    Entry,
+    Exit,
     Figure,
     InfrastructureFile,
+    Leader,
     Methodology,
     Organizations,
     Pipeline,
@@ -212,6 +215,22 @@ def _check_leaders(profile: Profile, doc: Document) -> Iterator[Problem]:
                 yield doc.problem((*path, "since"), f"term overlaps that of {in_office.name}")
         if not leader.parallel:
             in_office = leader
+        yield from _check_codes(leader, path, doc)
+
+
+def _check_codes(leader: Leader, path: KeyPath, doc: Document) -> Iterator[Problem]:
+    """Every tenure carries its Archigos entry and exit codes, and `in_office` exactly when it
+    has not ended. A tenure without them still loads; the index then leaves its factor out."""
+    for key, codes in (("entry", Entry), ("exit", Exit)):
+        if getattr(leader, key) is None:
+            choices = ", ".join(get_args(codes))
+            yield doc.problem(
+                path, f"tenure of {leader.name} has no Archigos `{key}` code (one of {choices})"
+            )
+    if leader.exit == "in_office" and leader.until is not None:
+        yield doc.problem((*path, "exit"), "exit is `in_office` but the tenure has an `until`")
+    elif leader.exit not in (None, "in_office") and leader.until is None:
+        yield doc.problem((*path, "exit"), f"exit is `{leader.exit}` but the tenure has no `until`")
 
 
 def check_organizations(

@@ -21,7 +21,7 @@ COLUMNS = ["change", "country", "what", "item", "field", "source", "year", "sinc
 #: A span or tenure is known by what it is and when it began; these are the facts compared.
 _SPANS: dict[str, tuple[Callable[[Profile], Iterator[dict[str, Any]]], str, tuple[str, ...]]] = {
     "membership": (membership_rows, "org", ("status", "until", "source")),
-    "leader": (leader_rows, "name", ("title", "until", "how_ended", "source")),
+    "leader": (leader_rows, "name", ("title", "until", "how_ended", "entry", "exit", "source")),
     "attribute": (attribute_rows, "attribute", ("value", "until", "source")),
 }
 

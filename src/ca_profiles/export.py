@@ -73,6 +73,8 @@ SCHEMA: dict[str, dict[str, str]] = {
         "until": "TEXT",
         "born": "TEXT",
         "how_ended": "TEXT",
+        "entry": "TEXT",
+        "exit": "TEXT",
         "acting": "INTEGER NOT NULL",
         "parallel": "INTEGER NOT NULL",
         "relation": "TEXT",

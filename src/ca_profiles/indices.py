@@ -42,7 +42,6 @@ INDEX_FIELDS: dict[str, FieldInfo] = {
 #: Short names ``explain`` accepts for each index.
 ALIASES = {"succession": "succession_risk", "migration": "migration_dependence"}
 INSUFFICIENT = "insufficient data"
-_IRREGULAR = ("ousted", "coup")
 
 
 @dataclass
@@ -203,9 +202,16 @@ def _irregular_exits(profile: Profile, factor: Factor, ctx: Context) -> Fact:
     leaders = profile.succession.leaders
     if not leaders:
         return _missing("no heads of state recorded")
-    exits = [leader for leader in leaders if leader.how_ended in _IRREGULAR]
+    # Archigos codes, never the words of `how_ended`: a tenure whose exit is not coded leaves the
+    # count unknown rather than low.
+    uncoded = [leader for leader in leaders if leader.exit is None]
+    if uncoded:
+        names = ", ".join(f"{leader.name} ({leader.since})" for leader in uncoded)
+        return _missing(f"exit not coded (Archigos) for {names}")
+    exits = [leader for leader in leaders if leader.exit == "irregular"]
     listed = "; ".join(f"{leader.name} {as_date(leader.until or leader.since).year}" for leader in exits)
-    return Fact(len(exits), listed or "none", [leader.source for leader in exits])
+    reading = f"{listed or 'none'} (Archigos-coded irregular exits)"
+    return Fact(len(exits), reading, [leader.source for leader in exits])
 
 
 def _term_limit_resets(profile: Profile, factor: Factor, ctx: Context) -> Fact:

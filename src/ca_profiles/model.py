@@ -100,6 +100,12 @@ ProjectStatus = Literal[
 HowEnded = Literal[
     "regular_election", "resigned", "died", "ousted", "coup", "handover", "acting_ended", "in_office"
 ]
+#: How a leader came to and left office, in the categories of the Archigos codebook (Goemans,
+#: Gleditsch & Chiozza, cited by the irregular-exits factor of methodology.yaml): regular means
+#: by the rules and conventions in force then; irregular, against them (a coup, a revolt, removal
+#: under popular protest); a foreign imposition or removal is one made by another state.
+Entry = Literal["regular", "irregular", "foreign_imposition"]
+Exit = Literal["regular", "irregular", "natural_death", "ill_health", "foreign", "in_office"]
 ProjectKind = Literal["hydropower", "rail", "road", "pipeline", "mining", "industrial", "power", "other"]
 OrgKind = Literal[
     "political", "economic", "security", "trade", "financial", "religious", "cultural", "general"
@@ -320,7 +326,11 @@ class Leader(Record, kw_only=True):
     since: When
     until: When | None = None
     born: When | None = None
+    #: The plain description of how the tenure ended; ``entry`` and ``exit`` code it (and the
+    #: tenure's start) by the Archigos codebook, and the succession index reads only those.
     how_ended: HowEnded | None = None
+    entry: Entry | None = None
+    exit: Exit | None = None
     acting: bool = False
     #: A rival claim held alongside the tenure before it (a recognised government in exile,
     #: say): listed, but not counted as the head of state in office.

@@ -350,7 +350,9 @@ def leader_name(leader: Leader) -> str:
 
 def _leader(leader: Leader) -> LeaderRow:
     how = _words(leader.how_ended) if leader.how_ended else None
-    return LeaderRow(leader_name(leader), leader.title, leader.since, leader.until, how)
+    codes = [_words(code) if code else "?" for code in (leader.entry, leader.exit)]
+    coded = " → ".join(codes) if leader.entry or leader.exit else None
+    return LeaderRow(leader_name(leader), leader.title, leader.since, leader.until, how, coded)
 
 
 def _rules(session: Session, profile: Profile) -> Facts:

@@ -198,6 +198,8 @@ class LeaderRow:
     since: When
     until: When | None
     how_ended: str | None
+    #: Its Archigos entry and exit codes, as people read them ("regular → irregular").
+    coded: str | None = None
 
 
 @dataclass(frozen=True)

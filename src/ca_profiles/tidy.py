@@ -90,6 +90,8 @@ def leader_rows(profile: Profile) -> Iterator[dict[str, Any]]:
             "until": when_text(leader.until),
             "born": when_text(leader.born),
             "how_ended": leader.how_ended,
+            "entry": leader.entry,
+            "exit": leader.exit,
             "acting": leader.acting,
             "parallel": leader.parallel,
             "relation": leader.relation,

@@ -354,7 +354,7 @@ def _memberships(spans: list[SpanRow]) -> Table:
 
 def _leaders(leaders: list[LeaderRow]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False)
-    for column in ("Head of state", "Title", "Since", "Until", "How it ended"):
+    for column in ("Head of state", "Title", "Since", "Until", "How it ended", "Archigos entry → exit"):
         table.add_column(column, overflow="fold")
     for leader in leaders:
         table.add_row(
@@ -363,6 +363,7 @@ def _leaders(leaders: list[LeaderRow]) -> Table:
             safe(leader.since),
             safe(leader.until or "—"),
             safe(leader.how_ended),
+            safe(leader.coded or "—"),
         )
     return table
 
