@@ -26,7 +26,8 @@ FILES = sorted([*DATA.glob("*.yaml"), *DATA.glob("countries/*.yaml")])
 #: Words and phrases that describe gathering the data rather than the world it describes.
 GATHERING = re.compile(
     r"\b(?:"
-    r"corpus|mirror(?:s|ed)?|searched|search(?:es|ing)?|(?:un)?readable|read from|excerpts?"
+    r"corpus|mirror(?:s|ed)?|searched|search(?:es|ing)?|(?:un)?readable|excerpts?|read via"
+    r"|(?:sources?|pages?|copy|copies|text) read"
     r"|template|stored cop(?:y|ies)|(?:wikipedia|web|cached|encyclopedia) cop(?:y|ies)"
     r"|snapshot|the brief|this session|helpers?|fetch(?:ed|ing)?|not found|(?:was|were) found"
     r"|found no|no\b[^.;:\"]{0,60}\bfound|could not|couldn't|cannot be read|(?:not |un)verified"
@@ -92,6 +93,7 @@ def test_notes_and_comments_speak_of_the_world(path: Path) -> None:
         ("No per-line design capacity found", "No per-line design capacity found"),
         ("the reference folder", "reference folder"),
         ("could not be confirmed", "could not"),
+        ("the latest source read (Reuters)", "source read"),
     ],
 )
 def test_the_rule_catches_each_kind_of_gathering_note(text: str, word: str) -> None:
@@ -106,6 +108,7 @@ def test_the_rule_catches_each_kind_of_gathering_note(text: str, word: str) -> N
         "first session of the seventh convocation",
         "a brief war in 1992",
         "no figure for 2024; the Factbook gives 2023",
+        "the index's share of weight read from facts",
     ],
 )
 def test_the_rule_lets_notes_about_the_world_pass(text: str) -> None:
