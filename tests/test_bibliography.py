@@ -385,7 +385,7 @@ def test_an_entry_nothing_cites_is_reported(runner: CliRunner, tmp_path: Path) -
     )
 
 
-def test_an_entry_cited_from_a_folder_layered_above_is_used(runner: CliRunner, tmp_path: Path) -> None:
+def test_an_entry_cited_from_another_data_folder_is_used(runner: CliRunner, tmp_path: Path) -> None:
     folder = _folder_with(
         tmp_path, ENTRY.format(key="test-spare", year=2020, url="https://example.org/spare")
     )
@@ -395,6 +395,13 @@ def test_an_entry_cited_from_a_folder_layered_above_is_used(runner: CliRunner, t
     (above / "arcadia.yaml").write_text(arcadia + "# name also in test-spare\n", encoding="utf-8")
     result = runner.invoke(app, ["validate", str(folder), str(above.parent)])
     assert result.exit_code == 0, result.stdout
+    # A copy of the bibliography above the profiles that cite it is cited too.
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(folder / "sources.yaml", copy / "sources.yaml")
+    layers = ["--data-dir", str(folder), "--data-dir", str(above.parent)]
+    layered = runner.invoke(app, ["validate", *layers, str(copy)])
+    assert layered.exit_code == 0, layered.stdout
     # Checking one file alone says nothing of what the rest of the data cites.
     alone = runner.invoke(app, ["validate", str(folder / "sources.yaml")])
     assert alone.exit_code == 0, alone.stdout
