@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -355,3 +356,97 @@ def test_escape_tex_leaves_no_special_character_bare(text: str) -> None:
     # A line break is a space: a blank line would end TeX's paragraph inside a cell.
     assert re.sub(pattern, lambda m: _UNESCAPE[m.group()], escaped) == text.replace("\n", " ")
     assert not re.search(r"[&%$#_{}~^\\]", re.sub(pattern, "", escaped))
+
+
+def _folder_with(tmp_path: Path, extra: str) -> Path:
+    """The fixture release ``new`` copied, with ``extra`` added to its bibliography."""
+    folder = tmp_path / "data"
+    shutil.copytree(NEW, folder)
+    path = folder / "sources.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    return folder
+
+
+ENTRY = (
+    "  {key}:\n    title: T\n    publisher: P\n    year: {year}\n    url: {url}\n"
+    "    accessed: 2025-01-01\n    origin: press\n"
+)
+
+
+def test_an_entry_nothing_cites_is_reported(runner: CliRunner, tmp_path: Path) -> None:
+    folder = _folder_with(
+        tmp_path, ENTRY.format(key="test-spare", year=2020, url="https://example.org/spare")
+    )
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    assert result.stdout.count("\n") == 1
+    assert result.stdout.rstrip().endswith(
+        "sources.test-spare: source 'test-spare' is cited nowhere in the data: cite it or remove it"
+    )
+
+
+def test_an_entry_cited_from_another_data_folder_is_used(runner: CliRunner, tmp_path: Path) -> None:
+    folder = _folder_with(
+        tmp_path, ENTRY.format(key="test-spare", year=2020, url="https://example.org/spare")
+    )
+    above = tmp_path / "above" / "countries"
+    above.mkdir(parents=True)
+    arcadia = (folder / "countries" / "arcadia.yaml").read_text(encoding="utf-8")
+    (above / "arcadia.yaml").write_text(arcadia + "# name also in test-spare\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder), str(above.parent)])
+    assert result.exit_code == 0, result.stdout
+    # A copy of the bibliography above the profiles that cite it is cited too.
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(folder / "sources.yaml", copy / "sources.yaml")
+    layers = ["--data-dir", str(folder), "--data-dir", str(above.parent)]
+    layered = runner.invoke(app, ["validate", *layers, str(copy)])
+    assert layered.exit_code == 0, layered.stdout
+    # Checking one file alone says nothing of what the rest of the data cites.
+    alone = runner.invoke(app, ["validate", str(folder / "sources.yaml")])
+    assert alone.exit_code == 0, alone.stdout
+
+
+@pytest.mark.parametrize(
+    ("url", "same"),
+    [
+        ("https://example.org/bank", True),
+        ("http://www.example.org/bank/", True),
+        ("https://EXAMPLE.org/bank", True),
+        ("https://example.org/Bank", False),
+        ("https://example.org/bank?page=2", False),
+    ],
+)
+def test_two_keys_for_one_address_and_year_are_one_publication(
+    runner: CliRunner, tmp_path: Path, url: str, same: bool
+) -> None:
+    text = (NEW / "sources.yaml").read_text(encoding="utf-8")
+    year = re.search(r"  test-bank:\n(?:    .*\n)*?    year: (\d+)", text)
+    assert year is not None
+    extra = ENTRY.format(key="test-bank-again", year=year[1], url=url)
+    folder = _folder_with(tmp_path, extra)
+    arcadia = folder / "countries" / "arcadia.yaml"
+    arcadia.write_text(arcadia.read_text(encoding="utf-8") + "# also test-bank-again\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", str(folder)])
+    if same:
+        assert result.exit_code == ExitStatus.INVALID_DATA
+        assert result.stdout.rstrip().endswith(
+            f"sources.test-bank-again: source 'test-bank-again' is the publication of 'test-bank' "
+            f"(same url, year {year[1]}): keep one key and cite it everywhere"
+        )
+    else:
+        assert result.exit_code == 0, result.stdout
+
+
+def test_two_editions_at_one_address_are_two_publications(runner: CliRunner, tmp_path: Path) -> None:
+    extra = "".join(
+        ENTRY.format(key=f"test-book-{year}", year=year, url="https://example.org/book")
+        for year in (2020, 2026)
+    )
+    folder = _folder_with(tmp_path, extra)
+    arcadia = folder / "countries" / "arcadia.yaml"
+    arcadia.write_text(
+        arcadia.read_text(encoding="utf-8") + "# names: test-book-2020, test-book-2026\n", encoding="utf-8"
+    )
+    result = runner.invoke(app, ["validate", str(folder)])
+    assert result.exit_code == 0, result.stdout

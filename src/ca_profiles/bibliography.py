@@ -10,25 +10,18 @@ from typing import Any
 
 import msgspec
 
+from .checks import mentions
 from .errors import UnknownName
 from .loader import format_path
 from .model import Profile, Source, walk
 from .results import Rows
 from .session import Session
 
-#: A run of the characters a source key may hold; trailing punctuation is trimmed before lookup.
-_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
 #: A YAML comment: ``#`` at the start of a line or after a blank, outside a double-quoted string.
 _QUOTED = re.compile(r'"(?:[^"\\]|\\.)*"')
 _COMMENT = re.compile(r"(?:^|\s)#(.*)$")
 
 COLUMNS = ["key", "author", "title", "publisher", "year", "url", "accessed", "kind", "origin", "licence"]
-
-
-def mentions(text: str, keys: Collection[str]) -> list[str]:
-    """The source keys named in a piece of text (a note, a comment), in order."""
-    found = (match.group().rstrip("_.:-") for match in _TOKEN.finditer(text))
-    return [token for token in found if token in keys]
 
 
 def citations(record: msgspec.Struct, keys: Collection[str]) -> dict[str, list[str]]:

@@ -434,6 +434,34 @@ def validate(
         )
         effective[profile.id] = (profile, doc)
     problems += checks.check_unique_iso(list(effective.values()))
+    if not any(path.is_file() for path in paths or []):
+        problems += _unused_sources(list(dict.fromkeys(roots)), decoded, set(wanted), source_keys)
+    return problems
+
+
+def _unused_sources(
+    roots: list[Path],
+    decoded: dict[Path, tuple[object, Document]],
+    wanted: set[Path],
+    keys: set[str],
+) -> list[Problem]:
+    """Bibliography entries that nothing cites. Every data folder of the run counts, whichever
+    layer the entry and the citing file are in: a folder may hold a copy of the bibliography
+    for profiles that lie in the layer below it."""
+    cited: set[str] = set()
+    for root in roots:
+        files = [root / n for n in _SHARED if n != "sources.yaml" and (root / n).is_file()]
+        files += [path for path, problem in profile_files(root) if problem is None]
+        for path in files:
+            cited.update(checks.mentions(path.read_text(encoding="utf-8", errors="replace"), keys))
+        record, _ = decoded.get(root / "sources.yaml", (None, None))
+        if isinstance(record, Sources):
+            cited.update(key for preferred in record.preferred.values() for key in preferred)
+    problems: list[Problem] = []
+    for root in roots:
+        record, doc = decoded.get(root / "sources.yaml", (None, None))
+        if isinstance(record, Sources) and doc is not None and root / "sources.yaml" in wanted:
+            problems += checks.check_unused_sources(record, doc, cited)
     return problems
 
 

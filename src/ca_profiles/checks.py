@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any, get_args
 
 from .errors import Problem
@@ -28,6 +29,11 @@ from .model import (
     as_date,
     walk,
 )
+
+#: A run of the characters a source key may hold; trailing punctuation is trimmed before lookup.
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]*")
+#: The parts of an address that do not make it another publication.
+_SCHEME = re.compile(r"^https?://(?:www\.)?", re.IGNORECASE)
 
 #: Keys whose value is a date or a year of something that has happened.
 _DATE_KEYS = frozenset(
@@ -330,7 +336,48 @@ def check_sources(sources: Sources, doc: Document, known: set[str], today: dt.da
         for index, key in enumerate(keys):
             if key not in known:
                 problems.append(doc.problem(("preferred", field, index), _unknown("source", key, known)))
+    problems += [doc.problem(("sources", key), message) for key, message in check_duplicate_sources(sources)]
     return problems
+
+
+def mentions(text: str, keys: Collection[str]) -> list[str]:
+    """The source keys named in a piece of text (a note, a comment, a whole file), in order."""
+    found = (match.group().rstrip("_.:-") for match in _TOKEN.finditer(text))
+    return [token for token in found if token in keys]
+
+
+def publication(url: str, year: int | None) -> tuple[str, int | None]:
+    """What makes two entries one publication: the address, whatever its scheme, ``www.`` or
+    trailing slash, and the year. Two editions at one address (a yearly Factbook) are two."""
+    address = _SCHEME.sub("", url.strip()).rstrip("/")
+    host, _, rest = address.partition("/")
+    return f"{host.lower()}/{rest}", year
+
+
+def check_duplicate_sources(sources: Sources) -> Iterator[tuple[str, str]]:
+    """(key, message) for each entry that repeats an earlier entry's publication."""
+    first: dict[tuple[str, int | None], str] = {}
+    for key, source in sources.sources.items():
+        identity = publication(source.url, source.year)
+        if identity in first:
+            year = "no year" if source.year is None else f"year {source.year}"
+            yield (
+                key,
+                (
+                    f"source {key!r} is the publication of {first[identity]!r} (same url, {year}): "
+                    f"keep one key and cite it everywhere"
+                ),
+            )
+        first.setdefault(identity, key)
+
+
+def check_unused_sources(sources: Sources, doc: Document, cited: Collection[str]) -> Iterator[Problem]:
+    """Each entry that no data file cites: by a ``source`` key, in a note or in a comment."""
+    for key in sources.sources:
+        if key not in cited:
+            yield doc.problem(
+                ("sources", key), f"source {key!r} is cited nowhere in the data: cite it or remove it"
+            )
 
 
 def check_unique_iso(profiles: list[tuple[Profile, Document]]) -> Iterator[Problem]:

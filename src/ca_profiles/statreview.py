@@ -134,7 +134,6 @@ class Workbook:
     """The sheets of :data:`TABLES` in one edition of the Review."""
 
     file: str
-    name: str
     edition: int
     publisher: str
     url: str
@@ -199,7 +198,7 @@ def read(path: Path) -> Workbook:
             names = ", ".join(f"'{name}'" for name in missing)
             message = f"no sheet {names}: not the Statistical Review's all-data workbook"
             raise InvalidData([Problem(file, 1, 1, "", message)])
-        workbook = Workbook(file, path.name, edition, publisher, url)
+        workbook = Workbook(file, edition, publisher, url)
         for table in TABLES:
             sheet = sheets[_fold(table.sheet)]
             rows = sheet.iter_rows(values_only=True)
@@ -374,7 +373,7 @@ def import_file(path: Path, data_dir: Path | None, *, today: dt.date, dry_run: b
         run.outcome.ignored_kind = "name(s)"
         sheets = "; ".join(sheet.title for sheet in workbook.sheets)
         note = (
-            f"All-data workbook of the {workbook.edition} edition ({workbook.name}); sheets read: {sheets}. "
+            f"All-data workbook of the {workbook.edition} edition; figures from the sheets {sheets}. "
             "World ranks are computed over every country of a sheet with a value that year, "
             "leaving out totals, groups and sub-entries; equal values share a rank."
         )
