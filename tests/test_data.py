@@ -86,6 +86,22 @@ def test_every_alias_resolves_to_its_country(id: str, name: str) -> None:
     assert CATALOG.resolve(name) == id
 
 
+@pytest.mark.parametrize(
+    ("name", "id"),
+    [
+        ("Kazakstan", "kazakhstan"),
+        ("Kyrgyz Republic", "kyrgyzstan"),
+        ("Kirgizia", "kyrgyzstan"),
+        ("Tadzhikistan", "tajikistan"),
+        ("O'zbekiston", "uzbekistan"),
+        ("Казахстан", "kazakhstan"),
+        ("哈萨克斯坦", "kazakhstan"),
+    ],
+)
+def test_the_names_researchers_meet_in_the_literature_resolve(name: str, id: str) -> None:
+    assert CATALOG.resolve(name) == id
+
+
 @pytest.mark.parametrize("id", BUNDLED)
 def test_names_and_codes_resolve(id: str) -> None:
     p: Profile = PROFILES[id]
