@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from ca_profiles.catalog import Catalog
 from ca_profiles.cli import app
 from ca_profiles.errors import ExitStatus, NotYetIndependent
 from ca_profiles.indices import head_of_state
+from ca_profiles.loader import bundled_root
 from ca_profiles.model import Dated, Profile, Status, When, as_date
 from ca_profiles.profile_view import show
 from ca_profiles.session import Session
@@ -335,3 +337,64 @@ def test_show_at_a_past_date_snapshot(name: str, year: int, sections: list[str])
     if os.environ.get("UPDATE_SNAPSHOTS"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_turkmenistan_is_permanently_neutral_from_the_un_resolution_on(runner: CliRunner) -> None:
+    """The UN General Assembly recognised Turkmenistan's permanent neutrality on 12 December 1995:
+    every view shows it then and after, none before."""
+    brief = runner.invoke(app, ["show", "turkmenistan"])
+    assert "Neutrality  permanent (since 1995-12-12; un-ga-res-50-80)" in brief.stdout
+    full = runner.invoke(app, ["show", "turkmenistan", "--full"])
+    assert "Neutrality  permanent (since 1995-12-12; un-ga-res-50-80)" in full.stdout
+    records = show_json(runner, "turkmenistan")["neutrality"]
+    assert [(r["value"], r["since"], r["source"]) for r in records] == [
+        ("permanent", "1995-12-12", "un-ga-res-50-80")
+    ]
+    assert list(show_json(runner, "turkmenistan", "--section", "memberships")) == [
+        "id",
+        "name",
+        "memberships",
+        "neutrality",
+        "meta",
+    ]
+    # A past date keeps the record without its note, which may tell of later events.
+    then = [{**record, "note": None} for record in records]
+    for year, expected in (("1994", []), ("1995", then)):
+        assert show_json(runner, "turkmenistan", "--as-of", year)["neutrality"] == expected
+    before = runner.invoke(app, ["show", "turkmenistan", "--as-of", "1994", "--full"])
+    assert before.exit_code == 0 and "Neutrality" not in before.stdout
+    assert text_at(PROFILES["turkmenistan"].neutrality, dt.date(1995, 12, 11)) is None
+    assert text_at(PROFILES["turkmenistan"].neutrality, dt.date(1995, 12, 12)) == "permanent"
+    # No other bundled country has a status of neutrality.
+    assert [id for id, p in PROFILES.items() if p.neutrality] == ["turkmenistan"]
+
+
+@pytest.mark.parametrize(("year", "neutral"), [(1994, None), (1996, "permanent")])
+def test_export_and_diff_carry_neutrality(
+    runner: CliRunner, tmp_path: Path, year: int, neutral: str | None
+) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["export", "--format", "json", "--output", str(out), "--as-of", str(year)])
+    assert result.exit_code == 0, result.output
+    tables = json.loads(out.read_text(encoding="utf-8"))
+    row = next(r for r in tables["countries"] if r["id"] == "turkmenistan")
+    assert row["neutrality"] == neutral
+    attributes = [r for r in tables["attributes"] if r["attribute"] == "neutrality"]
+    assert [(r["country"], r["value"], r["since"]) for r in attributes] == (
+        [("turkmenistan", "permanent", "1995-12-12")] if neutral else []
+    )
+
+
+def test_diff_names_a_status_of_neutrality_added(runner: CliRunner, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(bundled_root(), old)
+    path = old / "countries" / "turkmenistan.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nneutrality:\n")
+    path.write_text(text[:start] + text[text.index("\nmemberships:\n") :], encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(old), "--json"])
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)
+    assert [(c["change"], c["country"], c["what"], c["item"], c["new"]) for c in changes] == [
+        ("added", "turkmenistan", "attribute", "neutrality", "permanent")
+    ]
