@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -398,3 +399,70 @@ def test_diff_names_a_status_of_neutrality_added(runner: CliRunner, tmp_path: Pa
     assert [(c["change"], c["country"], c["what"], c["item"], c["new"]) for c in changes] == [
         ("added", "turkmenistan", "attribute", "neutrality", "permanent")
     ]
+
+
+ORGS = (
+    "organizations:\n"
+    "  - {id: league, name: League, kind: political, founded: 1995-01-01, dissolved: 2015-01-01}\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("span", "message"),
+    [
+        (
+            "{org: league, status: applicant, since: 1994-12-01}",
+            "begins before league was founded (1995-01-01)",
+        ),
+        ("{org: league, status: member, since: 1994}", "begins before league was founded (1995-01-01)"),
+        (
+            "{org: league, status: member, since: 2015-01-01}",
+            "begins after league was dissolved (2015-01-01)",
+        ),
+        ("{org: league, status: member, since: 1995-06-01}", "begins before independence (1995-07-01)"),
+    ],
+)
+def test_validate_rejects_a_membership_before_its_organisation_or_state_existed(
+    tmp_path: Path, span: str, message: str
+) -> None:
+    (tmp_path / "organizations.yaml").write_text(ORGS)
+    (tmp_path / "countries").mkdir()
+    (tmp_path / "countries" / "atlantis.yaml").write_text(
+        "id: atlantis\nname: Atlantis\nofficial_name: Atlantis\niso2: AX\niso3: ATL\n"
+        "independence: {date: 1995-07-01, source: cia-wfb-2026}\n"
+        f"memberships:\n  - {span[:-1]}, source: cia-wfb-2026}}\n"
+    )
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert result.exit_code == ExitStatus.INVALID_DATA
+    lines = result.stdout.splitlines()
+    assert any(
+        re.search(rf"atlantis.yaml:8:\d+: memberships\[0\]\.since: {re.escape(message)}$", x) for x in lines
+    ), lines
+
+
+@pytest.mark.parametrize("since", ["1995", "1995-07-01", "2014-12-31"])
+def test_validate_accepts_a_membership_within_the_organisations_life(tmp_path: Path, since: str) -> None:
+    """A bare year is any day of it: 1995 agrees with a founding on 1 January 1995 and with
+    an independence on 1 July 1995."""
+    (tmp_path / "organizations.yaml").write_text(ORGS)
+    (tmp_path / "countries").mkdir()
+    (tmp_path / "countries" / "atlantis.yaml").write_text(
+        "id: atlantis\nname: Atlantis\nofficial_name: Atlantis\niso2: AX\niso3: ATL\n"
+        "independence: {date: 1995-07-01, source: cia-wfb-2026}\n"
+        f"memberships:\n  - {{org: league, status: member, since: {since}, source: cia-wfb-2026}}\n"
+    )
+    result = CliRunner().invoke(app, ["validate", str(tmp_path)])
+    assert "memberships[0]" not in result.stdout, result.stdout
+
+
+def test_every_bundled_membership_lies_within_its_organisations_life_and_its_states() -> None:
+    """The rule validate keeps, walked over the bundled data: no one joins an organisation
+    before it was founded (the CICA of 1999, the WTO of 1995) or before independence."""
+    organizations = CATALOG.organizations
+    for profile in PROFILES.values():
+        for span in profile.memberships:
+            org = organizations[span.org]
+            if org.founded is not None:
+                assert as_date(span.since, end=True) >= as_date(org.founded), (profile.id, span)
+            if profile.independence is not None:
+                assert as_date(span.since, end=True) >= profile.independence.date, (profile.id, span)
