@@ -24,6 +24,9 @@ EXPECTED_PROBLEMS = {
     "invalid-utf8.yaml": "2:10: not UTF-8: byte 0xe9 cannot be decoded",
     "overlapping-spans.yaml": "8:39: memberships[1].since: sco span overlaps the span at memberships[0]",
     "python-tag.yaml": "2:7: name: tag '!!python/object/apply:os.system' is not allowed",
+    "retired-field.yaml": "7:3: migration.russia_share: 'russia_share' is no longer a field: it held shares "
+    "of two kinds; use migration.russia_share_of_remittances (share of remittances from Russia) or "
+    "migration.russia_share_of_migrants (share of migrants abroad who are in Russia)",
     "unknown-key.yaml": "7:3: energy.gas_reserve: unknown key 'gas_reserve'; "
     "did you mean gas_reserves, coal_reserves, oil_reserves?",
     "unknown-source.yaml": "7:48: migration.remittances_pct_gdp.source: unknown source 'test-sauce'; "

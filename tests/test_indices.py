@@ -20,6 +20,7 @@ from ca_profiles.asof import as_of
 from ca_profiles.catalog import Catalog
 from ca_profiles.cli import app
 from ca_profiles.errors import ExitStatus
+from ca_profiles.figures import years_by_source
 from ca_profiles.indices import Context, compute, head_of_state
 from ca_profiles.loader import bundled_root
 from ca_profiles.model import FACTS, Figure, Profile
@@ -265,3 +266,48 @@ def test_an_unstated_rule_is_unknown_only_where_a_gap_says_so(
 ) -> None:
     parts = {c["factor"]: c for c in explain(runner, country, "succession", "--as-of", "2025")["components"]}
     assert (parts[factor]["value"], parts[factor]["reading"]) == (value, reading)
+
+
+def test_the_russia_factor_reads_only_shares_of_remittances(runner: CliRunner) -> None:
+    """Tajikistan's share of migrants in Russia is recorded, but the factor reads remittances."""
+    tajik = CATALOG.get("tajikistan").migration
+    assert tajik.russia_share_of_migrants is not None and tajik.russia_share_of_remittances is None
+    parts = {c["factor"]: c for c in explain(runner, "tajikistan", "migration")["components"]}
+    assert parts["russia_share"]["treatment"] == "excluded"
+    assert "share of remittances received from Russia" in parts["russia_share"]["reading"]
+    uzbek = {c["factor"]: c for c in explain(runner, "uzbekistan", "migration")["components"]}
+    assert uzbek["russia_share"]["reading"] == "share of remittances received from Russia, %: 77 (2024)"
+
+
+def _migrants(country: str, abroad: Figure) -> Profile:
+    profile = CATALOG.get(country)
+    migration = msgspec.structs.replace(profile.migration, migrants_abroad=abroad)
+    return msgspec.structs.replace(profile, migration=migration)
+
+
+@settings(max_examples=40, deadline=None)
+@given(country=st.sampled_from(sorted(CATALOG.ids)), year=st.integers(2000, 2026))
+def test_migrants_are_divided_only_by_the_population_of_their_year(country: str, year: int) -> None:
+    profile = _migrants(country, Figure(value=100_000, unit="persons", year=year, source="wb-wdi"))
+    part = next(
+        c for c in result(profile, "migration_dependence", 2026).components if c.factor == "migrants_abroad"
+    )
+    population = {
+        year for values in years_by_source(profile.population, "persons").values() for year in values
+    }
+    if year in population:
+        assert part.treatment == "read" and f"({year})" in part.reading
+    else:
+        assert part.treatment == "excluded" and part.value is None
+        assert f"migrants abroad are given for {year}, population for" in part.reading
+
+
+def test_the_newest_year_both_give_is_divided() -> None:
+    abroad = Figure(unit="persons", source="wb-wdi", series={2020: 1_000_000, 2023: 2_000_000})
+    part = next(
+        c
+        for c in result(_migrants("tajikistan", abroad), "migration_dependence", 2026).components
+        if c.factor == "migrants_abroad"
+    )
+    assert part.value == pytest.approx(round(100 * 1_000_000 / 8873669, 2))
+    assert part.reading.endswith("of a population of 8,873,669 (2020)")

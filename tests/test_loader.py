@@ -126,3 +126,12 @@ def test_errors_inside_a_mapping_name_the_key() -> None:
 def test_series_value_errors_name_the_year() -> None:
     text = MINIMAL + "area: {unit: km2, source: s, series: {2000: 1, 2001: x}}\n"
     assert problem(text) == "f.yaml:6:54: area.series[2001]: expected float, got str"
+
+
+def test_a_retired_field_names_the_fields_that_replace_it() -> None:
+    text = MINIMAL + "migration:\n  russia_share: {value: 90, unit: pct, year: 2020, source: s}\n"
+    assert problem(text) == (
+        "f.yaml:7:3: migration.russia_share: 'russia_share' is no longer a field: it held shares of two "
+        "kinds; use migration.russia_share_of_remittances (share of remittances from Russia) or "
+        "migration.russia_share_of_migrants (share of migrants abroad who are in Russia)"
+    )

@@ -380,7 +380,7 @@ def test_bulk_import_adds_fields_in_model_order_and_converts_units(runner: CliRu
     )
     migration = kazakh[kazakh.index("\nmigration:") : kazakh.index("\nchina:")]
     keys = [line[2:].split(":")[0] for line in migration.splitlines() if re.match(r"  [a-z]", line)]
-    assert keys[:3] == ["remittances_pct_gdp", "remittances_usd", "russia_share"]
+    assert keys[:3] == ["remittances_pct_gdp", "remittances_usd", "remittances_from_russia_usd"]
     assert (
         "  remittances_usd:\n    - {unit: usd_million, source: wb-wdi, series: {2020: 120.5, "
         "2021: 150.2500005, 2023: 99}, note: " in migration

@@ -7,6 +7,7 @@ import difflib
 import os
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -14,7 +15,7 @@ from typing import TypeVar
 
 import msgspec
 
-from . import cache, checks, journal
+from . import cache, checks, journal, projection
 from .asof import records
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
@@ -180,13 +181,33 @@ class Catalog:
         """The profile a user's name for a country refers to."""
         return self.get(self.resolve(name))
 
-    def profiles(self) -> list[Profile]:
+    def _load_part(self, id: str, wanted: projection.Tree) -> Profile | None:
+        """A profile with only the fields of ``wanted`` read (see ``projection``), from the
+        cache; the whole profile where it is read already or the cache cannot serve it."""
+        if id not in self._loaded:
+            path = self.files[id]
+            try:
+                stamp = cache.stamp(path)
+            except OSError:
+                stamp = None
+            if stamp and (raw := cache.load("files", path, stamp, msgspec.Raw)) is not None:
+                return projection.decode(raw, wanted)
+        return self._load(id)
+
+    def profiles(self, fields: Collection[str] | None = None) -> list[Profile]:
         """Every profile that reads cleanly, in id order; problems are kept in ``problems``.
+
+        With ``fields`` (dotted paths), a profile may be read in part: only those fields hold
+        their values, every other one its default. Only a view that reads nothing else asks so.
 
         A file that replaces a profile of an earlier data folder and cannot be read is an
         error: leaving that country out would show a world without it.
         """
-        loaded = [(id, self._load(id)) for id in self.ids]
+        if fields is None:
+            loaded = [(id, self._load(id)) for id in self.ids]
+        else:
+            wanted = projection.tree(fields)
+            loaded = [(id, self._load_part(id, wanted)) for id in self.ids]
         broken = {
             display(self.files[id]) for id, profile in loaded if profile is None and id in self.overridden
         }

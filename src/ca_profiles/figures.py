@@ -59,6 +59,10 @@ def _years(figure: Figure) -> Iterable[int]:
     return figure.series if figure.series else [figure.year or 0]
 
 
+def _newest(figure: Figure) -> int:
+    return max(figure.series) if figure.series else figure.year or 0
+
+
 def _at(figures: list[Figure], year: int, unit: str) -> tuple[float, Figure] | None:
     """One source's value for ``year`` in ``unit``: its first figure that gives that year."""
     for figure in figures:
@@ -88,20 +92,20 @@ def pick(value: Figures | None, preferred: list[str], unit: str, source: str | N
     held = _held(value, unit)
     if not held or (source is not None and source not in held):
         return None
-    newest = {key: max(year for f in figures for year in _years(f)) for key, figures in held.items()}
+    newest = {key: max(map(_newest, figures)) for key, figures in held.items()}
 
     def order(key: str) -> tuple[int, int, str]:
         preference = preferred.index(key) if key in preferred else len(preferred)
         return (-newest[key], preference, key)
 
-    chosen = source if source is not None else min(held, key=order)
+    latest = min(held, key=order) if len(held) > 1 else next(iter(held))
+    chosen = source if source is not None else latest
     year = newest[chosen]
     shown = _at(held[chosen], year, unit)
     assert shown is not None  # the newest year of a source is one of its years
     number, figure = shown
     same_year = [found[0] for figures in held.values() if (found := _at(figures, year, unit)) is not None]
     newer = None
-    latest = min(held, key=order)
     if newest[latest] > year:
         value_then = _at(held[latest], newest[latest], unit)
         assert value_then is not None

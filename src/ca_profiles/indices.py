@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .asof import began, dated, running
-from .figures import field_value, pick
+from .figures import field_value, pick, years_by_source
 from .model import (
     FIELDS,
     Dated,
     Factor,
     FieldInfo,
+    Figures,
     IndexRubric,
     Leader,
     Methodology,
@@ -229,26 +230,54 @@ def _risk_factors(profile: Profile, factor: Factor, ctx: Context) -> Fact:
     return Fact("yes", listed, [item.source for item in found])
 
 
-def _figure(path: str) -> Callable[[Profile, Factor, Context], Fact]:
+def _figure(path: str, what: str) -> Callable[[Profile, Factor, Context], Fact]:
+    """A factor that reads the figure of one field; ``what`` names the fact in ``explain``."""
+
     def read(profile: Profile, factor: Factor, ctx: Context) -> Fact:
         chosen = pick(field_value(profile, path), ctx.preferred.get(path, []), FIELDS[path].unit)
         if chosen is None:
-            return _missing(f"no {path} figure")
-        return Fact(chosen.value, f"{chosen.value:g} ({chosen.year})", [chosen.source])
+            return _missing(f"{what}: not recorded ({path})")
+        return Fact(chosen.value, f"{what}: {chosen.value:g} ({chosen.year})", [chosen.source])
 
     return read
 
 
 def _migrants_share(profile: Profile, factor: Factor, ctx: Context) -> Fact:
-    abroad = pick(
-        profile.migration.migrants_abroad, ctx.preferred.get("migration.migrants_abroad", []), "persons"
+    """Migrants abroad (all destinations) ÷ population, both of one year: the newest year that
+    both give. Figures of different years are never divided; the fact then names the years."""
+    abroad = _by_year(profile.migration.migrants_abroad, ctx.preferred.get("migration.migrants_abroad", []))
+    people = _by_year(profile.population, ctx.preferred.get("population", []))
+    if not abroad:
+        return _missing("no migration.migrants_abroad figure (all destinations)")
+    if not people:
+        return _missing("no population figure")
+    common = sorted(set(abroad) & set(people))
+    if not common:
+        return _missing(
+            "cannot be computed: migrants abroad are given for "
+            + ", ".join(map(str, sorted(abroad)))
+            + ", population for "
+            + ", ".join(map(str, sorted(people)))
+            + ", no year in common"
+        )
+    year = common[-1]
+    (migrants, migrants_source), (population, population_source) = abroad[year], people[year]
+    share = round(100 * migrants / population, 2)
+    reading = (
+        f"{migrants:,.0f} migrants abroad, all destinations, of a population of {population:,.0f} ({year})"
     )
-    people = pick(profile.population, ctx.preferred.get("population", []), "persons")
-    if abroad is None or people is None:
-        return _missing("no migrants_abroad figure" if abroad is None else "no population figure")
-    share = round(100 * abroad.value / people.value, 2)
-    reading = f"{abroad.value:,.0f} abroad ({abroad.year}) of {people.value:,.0f} ({people.year})"
-    return Fact(share, reading, [abroad.source, people.source])
+    return Fact(share, reading, list(dict.fromkeys([migrants_source, population_source])))
+
+
+def _by_year(value: Figures | None, preferred: list[str]) -> dict[int, tuple[float, str]]:
+    """A field's value in persons for each year any source gives, from the preferred source."""
+    found: dict[int, tuple[float, str]] = {}
+    held = years_by_source(value, "persons")
+    order = sorted(held, key=lambda key: (preferred.index(key) if key in preferred else len(preferred), key))
+    for key in order:
+        for year, (number, _) in held[key].items():
+            found.setdefault(year, (number, key))
+    return found
 
 
 def _membership(profile: Profile, factor: Factor, ctx: Context) -> Fact:
@@ -268,8 +297,10 @@ _FACTS: dict[str, Callable[[Profile, Factor, Context], Fact]] = {
     "irregular_exits": _irregular_exits,
     "term_limit_resets": _term_limit_resets,
     "risk_factors": _risk_factors,
-    "remittances_pct_gdp": _figure("migration.remittances_pct_gdp"),
-    "russia_share": _figure("migration.russia_share"),
+    "remittances_pct_gdp": _figure("migration.remittances_pct_gdp", "personal remittances, % of GDP"),
+    "russia_share_of_remittances": _figure(
+        "migration.russia_share_of_remittances", "share of remittances received from Russia, %"
+    ),
     "migrants_abroad_pct_population": _migrants_share,
     "membership": _membership,
 }

@@ -375,6 +375,11 @@ def _explain(doc: Document, type_: Any, text: str) -> Problem:
     path = _pin_dict_key(doc.data, _parse_msgspec_path(match["path"] or ""), type_)
     if unknown := re.fullmatch(r"Object contains unknown field `(.*)`", message):
         key = unknown[1]
+        from .model import RETIRED, Profile  # only needed to explain an error
+
+        dotted = ".".join(part for part in (*path, key) if isinstance(part, str))
+        if type_ is Profile and dotted in RETIRED:
+            return doc.problem((*path, key), f"{key!r} is no longer a field: {RETIRED[dotted]}", at_key=True)
         expected = _expected(type_, path)
         close = difflib.get_close_matches(key, expected, n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else f" (expected one of {', '.join(expected)})"

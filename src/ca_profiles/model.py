@@ -294,6 +294,7 @@ class Energy(Record, kw_only=True):
     electricity_capacity: Figures | None = None
     electricity_generation: Figures | None = None
     hydro_share: Figures | None = None
+    hydro_share_of_generation: Figures | None = None
     hydropower: Hydropower | None = None
     #: Ids of ``infrastructure.yaml`` records, or pipelines described in the profile itself.
     pipelines: list[str | Pipeline] = []
@@ -387,8 +388,12 @@ class Succession(Record, kw_only=True):
 class Migration(Record, kw_only=True):
     remittances_pct_gdp: Figures | None = None
     remittances_usd: Figures | None = None
-    russia_share: Figures | None = None
+    remittances_from_russia_usd: Figures | None = None
+    russia_share_of_remittances: Figures | None = None
+    russia_share_of_migrants: Figures | None = None
     migrants_abroad: Figures | None = None
+    migrants_in_russia: Figures | None = None
+    refugees_abroad: Figures | None = None
     note: str | None = None
 
 
@@ -525,7 +530,7 @@ FACTS: dict[str, bool] = {
     "term_limit_resets": True,
     "risk_factors": False,
     "remittances_pct_gdp": True,
-    "russia_share": True,
+    "russia_share_of_remittances": True,
     "migrants_abroad_pct_population": True,
     "membership": False,
 }
@@ -614,6 +619,9 @@ FIELDS: dict[str, FieldInfo] = {
     ),
     "energy.electricity_generation": FieldInfo("Power generation", "twh_per_year", "Electricity generated"),
     "energy.hydro_share": FieldInfo("Hydro share", "pct", "Hydropower's share of installed capacity"),
+    "energy.hydro_share_of_generation": FieldInfo(
+        "Hydro share of generation", "pct", "Hydropower's share of electricity generated in the year"
+    ),
     "energy.hydropower.installed_capacity": FieldInfo(
         "Hydro capacity", "mw", "Installed hydropower capacity"
     ),
@@ -627,10 +635,34 @@ FIELDS: dict[str, FieldInfo] = {
     "migration.remittances_usd": FieldInfo(
         "Remittances (US$)", "usd_million", "Personal remittances received"
     ),
-    "migration.russia_share": FieldInfo(
-        "Russia's share", "pct", "Share of remittances or migrants from Russia"
+    "migration.remittances_from_russia_usd": FieldInfo(
+        "Remittances from Russia (US$)",
+        "usd_million",
+        "Money transfers received from Russia in the year, by the channel the source names",
     ),
-    "migration.migrants_abroad": FieldInfo("Migrants abroad", "persons", "Citizens living or working abroad"),
+    "migration.russia_share_of_remittances": FieldInfo(
+        "Russia's share of remittances",
+        "pct",
+        "Share of the remittances or money transfers received in a calendar year that came from Russia",
+    ),
+    "migration.russia_share_of_migrants": FieldInfo(
+        "Russia's share of migrants",
+        "pct",
+        "Share of the citizens working or living abroad who are in Russia",
+    ),
+    "migration.migrants_abroad": FieldInfo(
+        "Migrants abroad",
+        "persons",
+        "Emigrants or labour migrants living or working abroad, all destinations",
+    ),
+    "migration.migrants_in_russia": FieldInfo(
+        "Migrants in Russia", "persons", "Citizens living or working in Russia"
+    ),
+    "migration.refugees_abroad": FieldInfo(
+        "Refugees abroad",
+        "persons",
+        "Refugees, people in refugee-like situations and asylum-seekers from the country, all host countries",
+    ),
     "china.border_km": FieldInfo("Border with China", "km", "Length of the land border with China"),
     "china.trade_with_china": FieldInfo(
         "Trade with China",
@@ -640,6 +672,17 @@ FIELDS: dict[str, FieldInfo] = {
     "china.china_share_of_exports": FieldInfo("China's share of exports", "pct", "China's share of exports"),
     "china.china_share_of_imports": FieldInfo("China's share of imports", "pct", "China's share of imports"),
     "china.debt_to_china": FieldInfo("Debt to China", "usd_million", "External debt owed to Chinese lenders"),
+}
+
+
+#: Fields that no longer exist, each with what replaced it: a data file that still uses one gets
+#: this, as one line naming the file, line, column and key, instead of a bare "unknown key".
+RETIRED: dict[str, str] = {
+    "migration.russia_share": (
+        "it held shares of two kinds; use migration.russia_share_of_remittances "
+        "(share of remittances from Russia) or migration.russia_share_of_migrants "
+        "(share of migrants abroad who are in Russia)"
+    ),
 }
 
 

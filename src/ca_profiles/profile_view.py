@@ -94,7 +94,8 @@ BRIEF_FIGURES = {
     "migration": (
         "migration.remittances_pct_gdp",
         "migration.remittances_usd",
-        "migration.russia_share",
+        "migration.russia_share_of_remittances",
+        "migration.russia_share_of_migrants",
         "migration.migrants_abroad",
     ),
     "china": tuple(path for path in FIELDS if path.startswith("china.")),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+from collections.abc import Collection
 from typing import Any
 
 from . import __version__
@@ -67,11 +68,14 @@ class Session:
             raise NotYetIndependent(profile.name, profile.independence.date, self.date)
         return self._at(profile)
 
-    def profiles(self, names: list[str] | None = None) -> list[Profile]:
-        """The named countries, or every one readable and independent at the session's date."""
+    def profiles(
+        self, names: list[str] | None = None, fields: Collection[str] | None = None
+    ) -> list[Profile]:
+        """The named countries, or every one readable and independent at the session's date;
+        with ``fields``, perhaps only those read (see ``Catalog.profiles``)."""
         if names:
             return [self.profile(id) for id in dict.fromkeys(self.catalog.resolve(n) for n in names)]
-        return [self._at(profile) for profile in self.catalog.profiles() if self.existed(profile)]
+        return [self._at(profile) for profile in self.catalog.profiles(fields) if self.existed(profile)]
 
     def existed(self, profile: Profile) -> bool:
         """Whether the state was independent at the session's date (unknown counts as yes)."""

@@ -31,6 +31,11 @@ def figure_cell(session: Session, profile: Profile, path: str) -> Cell | NotAppl
     return None
 
 
+def cell_fields(paths: list[str]) -> list[str]:
+    """What ``figure_cell`` reads of a profile for these fields (for ``Session.profiles``)."""
+    return [*paths, "gaps"]
+
+
 def _cited(rows: list[dict[str, Any]]) -> list[str]:
     return sorted({row["source"] for row in rows if row.get("source")})
 
@@ -50,7 +55,8 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
     org = resolve_org(session.catalog, member) if member else None
     rows = []
     cited: set[str] = set()
-    for profile in session.profiles():
+    reads = [*FACT_FIELDS.values(), "memberships", "china.border_km", *cell_fields(LIST_FIELDS)]
+    for profile in session.profiles(fields=reads):
         if org and org not in {
             m.org for m in profile.memberships if running(m, session.date) and m.status == "member"
         }:
@@ -86,7 +92,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     if path in INDEX_FIELDS:
         return _rank_index(session, path, top, ascending)
     scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
-    for profile in session.profiles():
+    for profile in session.profiles(fields=[path]):
         chosen = session.pick(profile, path)
         row = {
             "value": chosen.value if chosen else None,
@@ -191,6 +197,8 @@ def explain_view(session: Session, country: str, index: str) -> Explanation:
 
 #: Rows of facts, not figures, that a full comparison opens with.
 COMPARE_FACTS = {"capital": "Capital", "head_of_state": "Head of state"}
+#: What each of these facts is read from.
+FACT_FIELDS = {"capital": "capital", "head_of_state": "succession.leaders"}
 
 
 @dataclass(frozen=True)
@@ -204,10 +212,16 @@ class _Column:
     profile: Profile
 
 
-def _columns(session: Session, names: list[str] | None) -> list[_Column]:
+def _columns(session: Session, names: list[str] | None, paths: list[str]) -> list[_Column]:
     """The countries compared; ``NAME@YEAR`` sees that country at the end of YEAR."""
     if not names:
-        return [_Column(p.id, p.name, p.iso3, session, p) for p in session.profiles()]
+        # Every country of the folder, perhaps many: read only what the rows need. An index
+        # reads a whole profile.
+        reads = None
+        if not any(path in INDEX_FIELDS for path in paths):
+            reads = [FACT_FIELDS[p] for p in paths if p in FACT_FIELDS]
+            reads += cell_fields([p for p in paths if p in FIELDS])
+        return [_Column(p.id, p.name, p.iso3, session, p) for p in session.profiles(fields=reads)]
     columns: dict[str, _Column] = {}
     for name in names:
         base, at, year = name.rpartition("@") if "@" in name else (name, "", "")
@@ -225,7 +239,7 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     wanted = fields or [*COMPARE_FACTS, *FIELDS]
     # Every figure field by default; the indices on request, as computing them is the slow part.
     paths = [f if f in COMPARE_FACTS else check_field(f, indices=True) for f in wanted]
-    columns = _columns(session, names)
+    columns = _columns(session, names, paths)
     if names is not None and len(columns) < 2:
         raise UsageError("compare needs two or more different countries or years; `show` shows one")
     rows = []
