@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from ca_profiles.catalog import Catalog
 from ca_profiles.cli import app
 from ca_profiles.errors import ExitStatus, NotYetIndependent
 from ca_profiles.indices import head_of_state
+from ca_profiles.loader import bundled_root
 from ca_profiles.model import Dated, Profile, Status, When, as_date
 from ca_profiles.profile_view import show
 from ca_profiles.session import Session
@@ -335,3 +338,122 @@ def test_show_at_a_past_date_snapshot(name: str, year: int, sections: list[str])
     if os.environ.get("UPDATE_SNAPSHOTS"):
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_turkmenistan_is_permanently_neutral_from_the_un_resolution_on(runner: CliRunner) -> None:
+    """The UN General Assembly recognised Turkmenistan's permanent neutrality on 12 December 1995:
+    every view shows it then and after, none before."""
+    brief = runner.invoke(app, ["show", "turkmenistan"])
+    assert "Neutrality  permanent (since 1995-12-12; un-ga-res-50-80)" in brief.stdout
+    full = runner.invoke(app, ["show", "turkmenistan", "--full"])
+    assert "Neutrality  permanent (since 1995-12-12; un-ga-res-50-80)" in full.stdout
+    records = show_json(runner, "turkmenistan")["neutrality"]
+    assert [(r["value"], r["since"], r["source"]) for r in records] == [
+        ("permanent", "1995-12-12", "un-ga-res-50-80")
+    ]
+    assert list(show_json(runner, "turkmenistan", "--section", "memberships")) == [
+        "id",
+        "name",
+        "memberships",
+        "neutrality",
+        "meta",
+    ]
+    # A past date keeps the record without its note, which may tell of later events.
+    then = [{**record, "note": None} for record in records]
+    for year, expected in (("1994", []), ("1995", then)):
+        assert show_json(runner, "turkmenistan", "--as-of", year)["neutrality"] == expected
+    before = runner.invoke(app, ["show", "turkmenistan", "--as-of", "1994", "--full"])
+    assert before.exit_code == 0 and "Neutrality" not in before.stdout
+    assert text_at(PROFILES["turkmenistan"].neutrality, dt.date(1995, 12, 11)) is None
+    assert text_at(PROFILES["turkmenistan"].neutrality, dt.date(1995, 12, 12)) == "permanent"
+    # No other bundled country has a status of neutrality.
+    assert [id for id, p in PROFILES.items() if p.neutrality] == ["turkmenistan"]
+
+
+@pytest.mark.parametrize(("year", "neutral"), [(1994, None), (1996, "permanent")])
+def test_export_and_diff_carry_neutrality(
+    runner: CliRunner, tmp_path: Path, year: int, neutral: str | None
+) -> None:
+    out = tmp_path / "out.json"
+    result = runner.invoke(app, ["export", "--format", "json", "--output", str(out), "--as-of", str(year)])
+    assert result.exit_code == 0, result.output
+    tables = json.loads(out.read_text(encoding="utf-8"))
+    row = next(r for r in tables["countries"] if r["id"] == "turkmenistan")
+    assert row["neutrality"] == neutral
+    attributes = [r for r in tables["attributes"] if r["attribute"] == "neutrality"]
+    assert [(r["country"], r["value"], r["since"]) for r in attributes] == (
+        [("turkmenistan", "permanent", "1995-12-12")] if neutral else []
+    )
+
+
+def test_diff_names_a_status_of_neutrality_added(runner: CliRunner, tmp_path: Path) -> None:
+    old = tmp_path / "old"
+    shutil.copytree(bundled_root(), old)
+    path = old / "countries" / "turkmenistan.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("\nneutrality:\n")
+    path.write_text(text[:start] + text[text.index("\nmemberships:\n") :], encoding="utf-8")
+    result = runner.invoke(app, ["diff", str(old), "--json"])
+    assert result.exit_code == 0, result.output
+    changes = json.loads(result.stdout)
+    assert [(c["change"], c["country"], c["what"], c["item"], c["new"]) for c in changes] == [
+        ("added", "turkmenistan", "attribute", "neutrality", "permanent")
+    ]
+
+
+ORGS = (
+    "organizations:\n"
+    "  - {id: league, name: League, kind: political, founded: 1995-01-01, dissolved: 2015-01-01}\n"
+)
+
+
+def validate_membership(folder: Path, status: str, since: str) -> list[str]:
+    """``validate`` of a folder with a league (1995-2015) and a state independent from 1 July
+    1995 whose one membership has ``status`` from ``since``: the lines about that span."""
+    (folder / "organizations.yaml").write_text(ORGS)
+    (folder / "countries").mkdir()
+    (folder / "countries" / "atlantis.yaml").write_text(
+        "id: atlantis\nname: Atlantis\nofficial_name: Atlantis\niso2: AX\niso3: ATL\n"
+        "independence: {date: 1995-07-01, source: cia-wfb-2026}\n"
+        f"memberships:\n  - {{org: league, status: {status}, since: {since}, source: cia-wfb-2026}}\n"
+    )
+    result = CliRunner().invoke(app, ["validate", str(folder)])
+    return [line for line in result.stdout.splitlines() if "memberships[0]" in line]
+
+
+@pytest.mark.parametrize(
+    ("status", "since", "message"),
+    [
+        ("applicant", "1994-12-01", "begins before league was founded (1995-01-01)"),
+        ("member", "1994", "begins before league was founded (1995-01-01)"),
+        ("member", "2015-01-01", "begins after league was dissolved (2015-01-01)"),
+        ("member", "1995-06-01", "begins before independence (1995-07-01)"),
+    ],
+)
+def test_validate_rejects_a_membership_before_its_organisation_or_state_existed(
+    tmp_path: Path, status: str, since: str, message: str
+) -> None:
+    lines = validate_membership(tmp_path, status, since)
+    assert any(
+        re.search(rf"atlantis.yaml:8:\d+: memberships\[0\]\.since: {re.escape(message)}$", x) for x in lines
+    ), lines
+
+
+@pytest.mark.parametrize("since", ["1995", "1995-07-01", "2014-12-31"])
+def test_validate_accepts_a_membership_within_the_organisations_life(tmp_path: Path, since: str) -> None:
+    """A bare year is any day of it: 1995 agrees with a founding on 1 January 1995 and with
+    an independence on 1 July 1995."""
+    assert validate_membership(tmp_path, "member", since) == []
+
+
+def test_every_bundled_membership_lies_within_its_organisations_life_and_its_states() -> None:
+    """The rule validate keeps, walked over the bundled data: no one joins an organisation
+    before it was founded (the CICA of 1999, the WTO of 1995) or before independence."""
+    organizations = CATALOG.organizations
+    for profile in PROFILES.values():
+        for span in profile.memberships:
+            org = organizations[span.org]
+            if org.founded is not None:
+                assert as_date(span.since, end=True) >= as_date(org.founded), (profile.id, span)
+            if profile.independence is not None:
+                assert as_date(span.since, end=True) >= profile.independence.date, (profile.id, span)

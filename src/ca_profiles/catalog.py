@@ -388,12 +388,13 @@ def validate(
             if path in wanted:
                 problems += exc.problems
     source_keys = {k for record, _ in decoded.values() if isinstance(record, Sources) for k in record.sources}
-    org_ids = {
-        o.id
+    orgs = {
+        o.id: o
         for record, _ in decoded.values()
         if isinstance(record, Organizations)
         for o in record.organizations
     }
+    org_ids = set(orgs)
     infrastructure = {
         r.id
         for record, _ in decoded.values()
@@ -428,7 +429,7 @@ def validate(
             doc,
             stem=path.stem,
             sources=source_keys,
-            organizations=org_ids,
+            organizations=orgs,
             infrastructure=infrastructure,
             today=today,
         )

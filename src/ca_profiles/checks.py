@@ -6,7 +6,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Mapping
 from typing import Any, get_args
 
 from .errors import Problem
@@ -19,7 +19,9 @@ from .model import (
     Figure,
     InfrastructureFile,
     Leader,
+    Membership,
     Methodology,
+    Organization,
     Organizations,
     Pipeline,
     Profile,
@@ -113,7 +115,7 @@ def check_profile(
     *,
     stem: str,
     sources: set[str],
-    organizations: set[str],
+    organizations: Mapping[str, Organization],
     infrastructure: set[str] = frozenset(),  # type: ignore[assignment]
     today: dt.date,
 ) -> list[Problem]:
@@ -187,12 +189,17 @@ def check_infrastructure(
     return problems
 
 
-def _check_memberships(profile: Profile, doc: Document, organizations: set[str]) -> Iterator[Problem]:
+def _check_memberships(
+    profile: Profile, doc: Document, organizations: Mapping[str, Organization]
+) -> Iterator[Problem]:
     spans: dict[str, list[int]] = defaultdict(list)
     for index, span in enumerate(profile.memberships):
         path = ("memberships", index)
-        if span.org not in organizations:
-            yield doc.problem((*path, "org"), _unknown("organisation", span.org, organizations))
+        record = organizations.get(span.org)
+        if record is None:
+            yield doc.problem((*path, "org"), _unknown("organisation", span.org, set(organizations)))
+        else:
+            yield from _check_span_in_time(profile, doc, path, span, record)
         if span.until is not None and as_date(span.until, end=True) < as_date(span.since):
             yield doc.problem((*path, "until"), "ends before it begins")
         spans[span.org].append(index)
@@ -205,6 +212,22 @@ def _check_memberships(profile: Profile, doc: Document, organizations: set[str])
                     ("memberships", later, "since"),
                     f"{org} span overlaps the span at memberships[{earlier}]",
                 )
+
+
+def _check_span_in_time(
+    profile: Profile, doc: Document, path: KeyPath, span: Membership, org: Organization
+) -> Iterator[Problem]:
+    """A standing in an organisation begins once both the organisation and the state exist, and
+    before the organisation ended. A bare year counts as any day of it, so a year agrees with
+    any date in the same year."""
+    since = as_date(span.since, end=True)
+    if org.founded is not None and since < as_date(org.founded):
+        yield doc.problem((*path, "since"), f"begins before {org.id} was founded ({org.founded})")
+    if org.dissolved is not None and as_date(span.since) >= as_date(org.dissolved, end=True):
+        yield doc.problem((*path, "since"), f"begins after {org.id} was dissolved ({org.dissolved})")
+    independence = profile.independence
+    if independence is not None and since < independence.date:
+        yield doc.problem((*path, "since"), f"begins before independence ({independence.date})")
 
 
 def _check_leaders(profile: Profile, doc: Document) -> Iterator[Problem]:

@@ -1,7 +1,7 @@
 """The whole data set as tidy tables, written as CSV files, one JSON document or an SQLite database.
 
 Figures are in long form: one row per value, a series giving one row per year. Facts that
-change (capital, official name, succession rules) are a table of their own, one row per dated
+change (capital, official name, neutrality, succession rules) are a table of their own, one row per dated
 record; ``countries`` gives the value in force at the session's date. Dates of spans, records
 and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``2001-06-15``).
 """
@@ -33,6 +33,7 @@ SCHEMA: dict[str, dict[str, str]] = {
         "iso3": "TEXT NOT NULL",
         "independence": "TEXT",
         "capital": "TEXT",
+        "neutrality": "TEXT",
         "aliases": "TEXT",
     },
     "figures": {
@@ -171,6 +172,7 @@ def _countries(session: Session) -> Iterator[dict[str, Any]]:
             "iso3": p.iso3,
             "independence": p.independence.date.isoformat() if p.independence else None,
             "capital": text_at(p.capital, session.date),
+            "neutrality": text_at(p.neutrality, session.date),
             "aliases": p.aliases,
         }
 

@@ -463,6 +463,9 @@ class Profile(Record, kw_only=True):
     area: Figures | None = None
     gdp: Figures | None = None
     energy: Energy = msgspec.field(default_factory=Energy)
+    #: A status of neutrality in international law (Turkmenistan's permanent neutrality, which
+    #: the UN General Assembly recognised), dated like every changing fact: before it, none.
+    neutrality: DatedText | None = None
     memberships: list[Membership] = []
     succession: Succession = msgspec.field(default_factory=Succession)
     migration: Migration = msgspec.field(default_factory=Migration)

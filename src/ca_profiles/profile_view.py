@@ -47,6 +47,8 @@ from .tidy import figure_rows
 SECTIONS = ("identity", "energy", "memberships", "succession", "migration", "china", "indices", "gaps")
 #: The top-level keys of a profile's identity, which ``--section identity`` keeps.
 IDENTITY_KEYS = ("id", "name", "official_name", "iso2", "iso3", "aliases", "capital", *IDENTITY_FIGURES)
+#: The top-level keys each section keeps in machine formats, where they are not the section's own.
+SECTION_KEYS = {"identity": IDENTITY_KEYS, "memberships": ("memberships", "neutrality")}
 
 
 def show(session: Session, name: str, sections: list[str] | None = None, full: bool = False) -> ProfileView:
@@ -56,7 +58,7 @@ def show(session: Session, name: str, sections: list[str] | None = None, full: b
     profile = session.profile(name)
     indices = session.indices(profile)
     if wanted:
-        keys = list(dict.fromkeys(k for s in wanted for k in (IDENTITY_KEYS if s == "identity" else (s,))))
+        keys = list(dict.fromkeys(k for s in wanted for k in SECTION_KEYS.get(s, (s,))))
         keys = list(dict.fromkeys(["id", "name", *keys]))
         if {"energy", "china"} & set(wanted):
             keys.append("infrastructure")
@@ -152,7 +154,18 @@ def _standing(session: Session, profile: Profile) -> Facts:
             short = org.abbreviations[0] if org and org.abbreviations else span.org.upper()
             by_status.setdefault(span.status, []).append(f"{short} {str(span.since)[:4]}")
     order = ["member", "associate", "observer", "dialogue_partner", "applicant", "suspended"]
-    return Facts([Fact(_words(s).capitalize(), ", ".join(by_status[s])) for s in order if s in by_status])
+    facts = [Fact(_words(s).capitalize(), ", ".join(by_status[s])) for s in order if s in by_status]
+    return Facts(facts + _neutrality(session, profile).rows)
+
+
+def _neutrality(session: Session, profile: Profile) -> Facts:
+    """The status of neutrality in force at the session's date, with its start and source."""
+    record = dated(profile.neutrality, session.date)
+    if record is None or record.value is None:
+        return Facts([])
+    cited = f"; {record.source}" if record.source else ""
+    began = f"since {record.since}{cited}" if record.since is not None else record.source
+    return Facts([Fact("Neutrality", f"{record.value} ({began})" if began else str(record.value))])
 
 
 def _section(name: str) -> str:
@@ -182,7 +195,8 @@ def _build(session: Session, profile: Profile, indices: dict[str, IndexResult], 
         blocks = [_figure_table(session, profile, key), *_extras(session, profile, key)]
     elif key == "memberships":
         spans = sorted(profile.memberships, key=lambda s: (s.org, str(s.since)))
-        blocks = [[SpanRow(s.org, _words(s.status), s.since, s.until, s.source) for s in spans]]
+        rows = [SpanRow(s.org, _words(s.status), s.since, s.until, s.source) for s in spans]
+        blocks = [_neutrality(session, profile), rows]
     elif key == "succession":
         blocks = [[_leader(leader) for leader in profile.succession.leaders], _rules(session, profile)]
     elif key == "indices":

@@ -15,6 +15,7 @@ from .model import IDENTITY_FIGURES, Dated, Figure, Infrastructure, Profile, Whe
 ATTRIBUTES: dict[str, Callable[[Profile], str | int | list[Dated] | None]] = {
     "official_name": lambda p: p.official_name,
     "capital": lambda p: p.capital,
+    "neutrality": lambda p: p.neutrality,
     "succession.rules.term_years": lambda p: p.succession.rules.term_years if p.succession.rules else None,
     "succession.rules.term_limit": lambda p: p.succession.rules.term_limit if p.succession.rules else None,
     "succession.rules.successor": lambda p: p.succession.rules.successor if p.succession.rules else None,
