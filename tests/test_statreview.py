@@ -481,10 +481,9 @@ def test_a_second_import_with_one_changed_value_changes_only_that_value(
         {"country": "kazakhstan", "field": "energy.coal_production", "year": 2025, "old": 2.3, "new": 2.4}
     ]
     after = snapshot(target)
-    assert [name for name in after if after[name] != before[name]] == [
-        "countries/kazakhstan.yaml",
-        "sources.yaml",
-    ]
+    # The bibliography entry names the edition and its sheets, so the same edition read again
+    # on the same day leaves it as it was.
+    assert [name for name in after if after[name] != before[name]] == ["countries/kazakhstan.yaml"]
     old = before["countries/kazakhstan.yaml"].decode().splitlines()
     new = after["countries/kazakhstan.yaml"].decode().splitlines()
     line = next(a for a in old if "Coal Production - Tonnes" in a)

@@ -7,9 +7,7 @@ CSV, Markdown or LaTeX for machines, so every format shows the same thing.
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import msgspec
@@ -21,8 +19,7 @@ from .model import Figures, Infrastructure, Profile, When
 _PARTS = ("unit", "year", "source")
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(msgspec.Struct, frozen=True):
     """A figure in a table's cell: the number with the unit, year and source it comes with.
 
     JSON shows it as an object; the flat formats (CSV) as a column for each part.
@@ -36,8 +33,7 @@ class Cell:
     newer: Newer | None = None
 
 
-@dataclass(frozen=True)
-class NotApplicable:
+class NotApplicable(msgspec.Struct, frozen=True):
     """A cell of a field that has no meaning for the country (no border with China): "n/a",
     not "no data"."""
 
@@ -45,21 +41,20 @@ class NotApplicable:
     not_applicable: bool = True
 
 
-@dataclass
-class Rows:
+class Rows(msgspec.Struct):
     """A tabular result: JSON array of objects, CSV rows, a table for people."""
 
     kind: str
     title: str
     columns: list[str]
     rows: list[dict[str, Any]]
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
     #: The columns a table for people shows (default: all); machine formats keep every one.
     people: list[str] | None = None
     #: Headings a table for people shows instead of a column's key.
-    headings: dict[str, str] = field(default_factory=dict)
+    headings: dict[str, str] = msgspec.field(default_factory=dict)
     #: The keys of the sources the rows rely on, for the caption of a table in a paper.
-    sources: list[str] = field(default_factory=list)
+    sources: list[str] = msgspec.field(default_factory=list)
     #: Columns a table for people never breaks inside a word (a field path that is typed back).
     whole: tuple[str, ...] = ()
 
@@ -106,25 +101,23 @@ class Rows:
         return {"as_of": self.meta["as_of"], "data_release": self.meta["data_release"]}
 
 
-@dataclass(kw_only=True)
-class Report(ABC):
+class Report(msgspec.Struct, kw_only=True):
     """A nested result (one profile, one explanation, one value): a JSON object, a YAML mapping."""
 
-    meta: dict[str, Any] = field(default_factory=dict)
+    meta: dict[str, Any] = msgspec.field(default_factory=dict)
     #: Builds the same result as one flat table, for the formats that hold only tables (CSV, …);
     #: called only when one of them is asked for, so JSON and the terminal do not pay for it.
     flat: Callable[[], Rows] | None = None
 
-    @abstractmethod
     def document(self) -> dict[str, Any]:
         """The result as a JSON object, without its ``meta``."""
+        raise NotImplementedError
 
 
 # --- one profile --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FigureRow:
+class FigureRow(msgspec.Struct, frozen=True):
     """One figure of a field: a point, or a series shown by its latest year."""
 
     label: str
@@ -140,8 +133,7 @@ class FigureRow:
     trend: tuple[float, ...] = ()
 
 
-@dataclass(frozen=True)
-class RangeRow:
+class RangeRow(msgspec.Struct, frozen=True):
     """Where sources disagree: the spread of each source's latest figure, in the field's unit."""
 
     label: str
@@ -152,15 +144,13 @@ class RangeRow:
     sources: int
 
 
-@dataclass(frozen=True)
-class FigureTable:
+class FigureTable(msgspec.Struct, frozen=True):
     rows: list[FigureRow | RangeRow]
     #: One line a figure under no header, as a brief lists its headline figures.
     brief: bool = False
 
 
-@dataclass(frozen=True)
-class ProjectRow:
+class ProjectRow(msgspec.Struct, frozen=True):
     """A plant, pipeline or project: its status, the year it began or is due, its capacity."""
 
     name: str
@@ -172,14 +162,12 @@ class ProjectRow:
     source: str | None
 
 
-@dataclass(frozen=True)
-class ProjectTable:
+class ProjectTable(msgspec.Struct, frozen=True):
     title: str
     rows: list[ProjectRow]
 
 
-@dataclass(frozen=True)
-class SpanRow:
+class SpanRow(msgspec.Struct, frozen=True):
     """One span of a country's standing in an organisation."""
 
     org: str
@@ -189,8 +177,7 @@ class SpanRow:
     source: str
 
 
-@dataclass(frozen=True)
-class LeaderRow:
+class LeaderRow(msgspec.Struct, frozen=True):
     """One tenure as head of state, its name as people should read it."""
 
     name: str
@@ -202,26 +189,22 @@ class LeaderRow:
     coded: str | None = None
 
 
-@dataclass(frozen=True)
-class Fact:
+class Fact(msgspec.Struct, frozen=True):
     """A labelled line of text: a rule, a risk factor, a score."""
 
     label: str
     text: str
 
 
-@dataclass(frozen=True)
-class Facts:
+class Facts(msgspec.Struct, frozen=True):
     rows: list[Fact]
 
 
-@dataclass(frozen=True)
-class Note:
+class Note(msgspec.Struct, frozen=True):
     text: str
 
 
-@dataclass(frozen=True)
-class GapRow:
+class GapRow(msgspec.Struct, frozen=True):
     field: str
     note: str
 
@@ -229,8 +212,7 @@ class GapRow:
 Block = FigureTable | ProjectTable | Facts | Note | list[SpanRow] | list[LeaderRow] | list[GapRow]
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(msgspec.Struct, frozen=True):
     """A part of a profile for people: a titled run of blocks."""
 
     key: str
@@ -238,7 +220,6 @@ class Section:
     blocks: list[Block]
 
 
-@dataclass
 class ProfileView(Report):
     """One country as seen at a date: sections for people, the profile itself for machines."""
 
@@ -251,7 +232,7 @@ class ProfileView(Report):
     keys: list[str]
     sections: list[Section]
     #: The infrastructure records the profile names, as they stood at the view's date.
-    infrastructure: list[Infrastructure] = field(default_factory=list)
+    infrastructure: list[Infrastructure] = msgspec.field(default_factory=list)
 
     def document(self) -> dict[str, Any]:
         data: dict[str, Any] = msgspec.to_builtins(self.profile)
@@ -260,7 +241,6 @@ class ProfileView(Report):
         return {key: data[key] for key in self.keys}
 
 
-@dataclass
 class Explanation(Report):
     """How one index was built for one country, factor by factor."""
 
@@ -276,7 +256,6 @@ class Explanation(Report):
         return {"id": self.id, "name": self.name, **self.result.to_dict(), "literature": self.literature}
 
 
-@dataclass
 class FieldValue(Report):
     """One field of one country: the figure the views show, and every figure the field holds."""
 
