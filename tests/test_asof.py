@@ -457,3 +457,18 @@ def test_every_bundled_membership_lies_within_its_organisations_life_and_its_sta
                 assert as_date(span.since, end=True) >= as_date(org.founded), (profile.id, span)
             if profile.independence is not None:
                 assert as_date(span.since, end=True) >= profile.independence.date, (profile.id, span)
+
+
+@pytest.mark.parametrize(
+    ("country", "year", "value"), [("afghanistan", 2019, 4.38), ("turkmenistan", 2017, 0.01)]
+)
+def test_remittances_before_2021_come_from_the_2023_factbook(
+    runner: CliRunner, country: str, year: int, value: float
+) -> None:
+    """The Factbook of January 2026 starts in 2021; its edition of April 2023 gives the years before."""
+    result = runner.invoke(
+        app, ["get", country, "migration.remittances_pct_gdp", "--as-of", str(year), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    answer = json.loads(result.stdout)
+    assert (answer["value"], answer["year"], answer["source"]) == (value, year, "cia-wfb-2023")
