@@ -472,3 +472,13 @@ def test_remittances_before_2021_come_from_the_2023_factbook(
     assert result.exit_code == 0, result.output
     answer = json.loads(result.stdout)
     assert (answer["value"], answer["year"], answer["source"]) == (value, year, "cia-wfb-2023")
+
+
+def test_aiib_members_are_dated_from_the_first_source_showing_them(runner: CliRunner) -> None:
+    def members(*when: str) -> list[str]:
+        listed = runner.invoke(app, ["list", "--member", "aiib", "--format", "json", *when])
+        assert listed.exit_code == 0, listed.output
+        return [row["id"] for row in json.loads(listed.stdout)]
+
+    assert members() == ["afghanistan", "kazakhstan", "kyrgyzstan", "tajikistan", "uzbekistan"]
+    assert members("--as-of", "2019") == ["afghanistan", "kazakhstan"]
