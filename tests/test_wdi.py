@@ -302,7 +302,9 @@ def test_api_import_updates_copies_and_keeps_everything_else(
     # A field without a WDI figure gets one, after the figures it had.
     afghan = (BUNDLED / "countries" / "afghanistan.yaml").read_text(encoding="utf-8").splitlines()
     added = (target / "countries" / "afghanistan.yaml").read_text(encoding="utf-8").splitlines()
-    at = next(i for i, line in enumerate(afghan) if line.startswith("  remittances_pct_gdp:")) + 2
+    at = next(i for i, line in enumerate(afghan) if line.startswith("  remittances_pct_gdp:")) + 1
+    while afghan[at].startswith("    - "):
+        at += 1
     assert added[:at] + added[at + 1 :] == afghan
     assert added[at].startswith(
         "    - {unit: pct_gdp, source: wb-wdi, series: {2022: 2.5, 2023: 2.25}, note: "
