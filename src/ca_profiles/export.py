@@ -1,9 +1,9 @@
 """The whole data set as tidy tables, written as CSV files, one JSON document or an SQLite database.
 
 Figures are in long form: one row per value, a series giving one row per year. Facts that
-change (capital, official name, neutrality, succession rules) are a table of their own, one row per dated
-record; ``countries`` gives the value in force at the session's date. Dates of spans, records
-and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``2001-06-15``).
+change (capital, official name, neutrality, succession rules) are a table of their own, one row
+per dated record; ``countries`` gives the value in force at the session's date. Dates of spans,
+records and tenures are ISO 8601 text at the precision the data gives (``2001`` or ``2001-06-15``).
 """
 
 from __future__ import annotations

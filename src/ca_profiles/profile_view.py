@@ -163,9 +163,8 @@ def _neutrality(session: Session, profile: Profile) -> Facts:
     record = dated(profile.neutrality, session.date)
     if record is None or record.value is None:
         return Facts([])
-    cited = f"; {record.source}" if record.source else ""
-    began = f"since {record.since}{cited}" if record.since is not None else record.source
-    return Facts([Fact("Neutrality", f"{record.value} ({began})" if began else str(record.value))])
+    began = f"since {record.since}; " if record.since is not None else ""
+    return Facts([Fact("Neutrality", f"{record.value} ({began}{record.source})")])
 
 
 def _section(name: str) -> str:

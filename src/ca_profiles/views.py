@@ -48,6 +48,11 @@ def check_field(path: str, indices: bool = False) -> str:
     return path
 
 
+#: Rows of facts, not figures, that a full comparison opens with.
+COMPARE_FACTS = {"capital": "Capital", "head_of_state": "Head of state"}
+#: What each of these facts is read from (`list` shows them too).
+FACT_FIELDS = {"capital": "capital", "head_of_state": "succession.leaders"}
+
 LIST_FIELDS = ["population", "energy.gas_reserves", "energy.oil_reserves", "migration.remittances_pct_gdp"]
 
 
@@ -193,12 +198,6 @@ def explain_view(session: Session, country: str, index: str) -> Explanation:
     return Explanation(
         profile.id, profile.name, result, literature, score_text(result), meta=session.meta(), flat=table
     )
-
-
-#: Rows of facts, not figures, that a full comparison opens with.
-COMPARE_FACTS = {"capital": "Capital", "head_of_state": "Head of state"}
-#: What each of these facts is read from.
-FACT_FIELDS = {"capital": "capital", "head_of_state": "succession.leaders"}
 
 
 @dataclass(frozen=True)
