@@ -1,8 +1,9 @@
-"""A cache of decoded data files, so that a run need not parse YAML it has read before.
+"""A cache of decoded data files, so that a run need not parse YAML it has read before, and of
+what is derived from them (the summaries of ``Session.summaries``).
 
 Entries live under ``$CA_PROFILES_CACHE``, else ``$XDG_CACHE_HOME/ca-profiles``, else
 ``~/.cache/ca-profiles``, as msgpack, one file per entry, each stamped with what it was built
-from: the data file's :func:`stamp` and the code that decoded it. The cache is never required:
+from: the data files' :func:`stamp` and the code that decoded or derived it. The cache is never required:
 an entry that is missing, stale, corrupt or unreadable is a miss, and a cache folder that
 cannot be written is simply not written (the tool then parses every time). Only regular files
 of a bounded size are read as entries: a named pipe, a device or a link there is a miss. A file
@@ -68,11 +69,12 @@ def stamp(path: Path) -> Stamp:
 
 @cache
 def _code() -> str:
-    # Entries from another version, or from an edited model or loader, are stale: what a file
-    # decodes to depends on them.
+    # Entries from another version, or from an edited module, are stale: what a file decodes
+    # to depends on the model and the loader, and what is derived from it on the views' rules.
+    # The package's own modules are all stamped (the command line and the renderers, in
+    # folders of their own, derive nothing that is kept).
     here = Path(__file__).parent
-    parts = [__version__, *(str(stamp(here / name)) for name in ("model.py", "loader.py"))]
-    return ";".join(parts)
+    return ";".join([__version__, *(str(stamp(path)) for path in sorted(here.glob("*.py")))])
 
 
 def _place(kind: str, key: str) -> Path | None:
@@ -85,9 +87,14 @@ def _place(kind: str, key: str) -> Path | None:
     return root / kind / f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}.msgpack"
 
 
-def load(kind: str, key: Path, stamp: Stamp, type_: type[T]) -> T | None:
-    """The value stored for ``key`` with this ``stamp``; None on any miss."""
-    name = str(key.absolute())
+def _name(key: Path, context: str) -> str:
+    return f"{key.absolute()}\n{context}" if context else str(key.absolute())
+
+
+def load(kind: str, key: Path, stamp: Stamp, type_: type[T], *, context: str = "") -> T | None:
+    """The value stored for ``key`` (and ``context``, what else it was derived for) with this
+    ``stamp``; None on any miss."""
+    name = _name(key, context)
     place = _place(kind, name)
     if place is None:
         return None
@@ -103,9 +110,10 @@ def load(kind: str, key: Path, stamp: Stamp, type_: type[T]) -> T | None:
         return None
 
 
-def store(kind: str, key: Path, stamp: Stamp, value: Any) -> None:
-    """Keep ``value`` for ``key``; silently nothing where the cache cannot be written."""
-    name = str(key.absolute())
+def store(kind: str, key: Path, stamp: Stamp, value: Any, *, context: str = "") -> None:
+    """Keep ``value`` for ``key`` and ``context``; silently nothing where the cache cannot be
+    written."""
+    name = _name(key, context)
     place = _place(kind, name)
     if place is None:
         return

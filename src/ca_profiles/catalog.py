@@ -7,7 +7,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -15,7 +15,7 @@ from typing import TypeVar
 
 import msgspec
 
-from . import cache, checks, journal, projection
+from . import cache, checks, journal
 from .asof import records
 from .errors import AmbiguousName, InvalidData, Problem, UnknownName, UsageError
 from .loader import Document, data_roots, load, profile_files
@@ -76,6 +76,9 @@ class Catalog:
     _folders: dict[Path, list[Path]] = field(default_factory=dict)
     #: Profile ids whose file in a later data folder replaces one in an earlier folder.
     overridden: set[str] = field(default_factory=set)
+    #: The stamps of every layer's shared files, taken when the folders were listed (before
+    #: any is read): what is derived from a profile may read them too (see ``derived``).
+    shared: cache.Stamp = ()
 
     @classmethod
     def open(cls, data_dirs: list[Path] | None = None, *, roots: list[Path] | None = None) -> Catalog:
@@ -93,6 +96,9 @@ class Catalog:
                         catalog.overridden.add(path.stem)
                     catalog.files[path.stem] = path
                     paths.append(path)
+        catalog.shared = tuple(
+            number for root in catalog.roots for name in _SHARED for number in _stamp(root / name)
+        )
         if len(catalog.roots) > 1:
             catalog._check_layers()
         return catalog
@@ -150,10 +156,7 @@ class Catalog:
 
     def _decode(self, path: Path, type_: type[T]) -> T:
         """A data file as ``type_``: from the cache while the file is unchanged, else parsed."""
-        try:
-            stamp = cache.stamp(path)
-        except OSError:
-            stamp = None  # the parser says what is wrong with it
+        stamp = _stamp(path)  # none where it cannot be read: the parser says what is wrong
         if stamp and (cached := cache.load("files", path, stamp, type_)) is not None:
             return cached
         value = load(path, type_, display(path))[0]
@@ -181,39 +184,45 @@ class Catalog:
         """The profile a user's name for a country refers to."""
         return self.get(self.resolve(name))
 
-    def _load_part(self, id: str, wanted: projection.Tree) -> Profile | None:
-        """A profile with only the fields of ``wanted`` read (see ``projection``), from the
-        cache; the whole profile where it is read already or the cache cannot serve it."""
-        if id not in self._loaded:
-            path = self.files[id]
-            try:
-                stamp = cache.stamp(path)
-            except OSError:
-                stamp = None
-            if stamp and (raw := cache.load("files", path, stamp, msgspec.Raw)) is not None:
-                return projection.decode(raw, wanted)
-        return self._load(id)
+    def profiles(self) -> list[Profile]:
+        """Every profile that reads cleanly, in id order; problems are kept in ``problems``."""
+        loaded = [(id, self._load(id)) for id in self.ids]
+        self._refuse_broken_overrides([id for id, profile in loaded if profile is None])
+        return [profile for _, profile in loaded if profile is not None]
 
-    def profiles(self, fields: Collection[str] | None = None) -> list[Profile]:
-        """Every profile that reads cleanly, in id order; problems are kept in ``problems``.
+    def derived(self, kind: str, context: str, derive: Callable[[Profile], T], type_: type[T]) -> list[T]:
+        """``derive`` of every profile that reads cleanly, in id order, served by the cache.
 
-        With ``fields`` (dotted paths), a profile may be read in part: only those fields hold
-        their values, every other one its default. Only a view that reads nothing else asks so.
-
-        A file that replaces a profile of an earlier data folder and cannot be read is an
-        error: leaving that country out would show a world without it.
+        A result is kept per profile file and ``context`` (what else ``derive`` depends on, as
+        text), stamped with the file, every layer's shared files and the code: while none of
+        them changes, the profile is not read again.
         """
-        if fields is None:
-            loaded = [(id, self._load(id)) for id in self.ids]
-        else:
-            wanted = projection.tree(fields)
-            loaded = [(id, self._load_part(id, wanted)) for id in self.ids]
-        broken = {
-            display(self.files[id]) for id, profile in loaded if profile is None and id in self.overridden
-        }
+        results: list[T] = []
+        unread: list[str] = []
+        for id in self.ids:
+            path = self.files[id]
+            stamp = _stamp(path)
+            if stamp:
+                stamp += self.shared
+                if (kept := cache.load(kind, path, stamp, type_, context=context)) is not None:
+                    results.append(kept)
+                    continue
+            profile = self._load(id)
+            if profile is None:
+                unread.append(id)
+                continue
+            results.append(derive(profile))
+            if stamp:
+                cache.store(kind, path, stamp, results[-1], context=context)
+        self._refuse_broken_overrides(unread)
+        return results
+
+    def _refuse_broken_overrides(self, unread: list[str]) -> None:
+        """A file that replaces a profile of an earlier data folder and cannot be read is an
+        error: leaving that country out would show a world without it."""
+        broken = {display(self.files[id]) for id in unread if id in self.overridden}
         if broken:
             raise InvalidData([p for p in self.problems if p.file in broken])
-        return [profile for _, profile in loaded if profile is not None]
 
     # --- names ------------------------------------------------------------------------------
 
@@ -249,10 +258,7 @@ class Catalog:
         known = cache.load("names", root, (), dict[str, _Names]) or {}
         index: dict[str, _Names] = {}
         for path in paths:
-            try:
-                stamp = cache.stamp(path)
-            except OSError:
-                stamp = ()
+            stamp = _stamp(path)
             entry = known.get(path.name)
             if not stamp or entry is None or entry.stamp != stamp:
                 entry = self._names_of(path, stamp)
@@ -338,6 +344,14 @@ class Catalog:
             raise UsageError("no methodology.yaml in any data folder")
         path = layers[-1]
         return self._decode(path, Methodology)
+
+
+def _stamp(path: Path) -> cache.Stamp:
+    """A file's ``cache.stamp``; () where it is missing or cannot be read."""
+    try:
+        return cache.stamp(path)
+    except OSError:
+        return ()
 
 
 _SHARED = {

@@ -11,14 +11,14 @@ figure that moved between two years is change, not disagreement.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
+
+import msgspec
 
 from .model import Figure, Figures, Profile, convert, figures_of
 
 
-@dataclass(frozen=True)
-class Newer:
+class Newer(msgspec.Struct, frozen=True):
     """A figure newer than the one shown, from another source."""
 
     value: float
@@ -26,8 +26,7 @@ class Newer:
     source: str
 
 
-@dataclass
-class Pick:
+class Pick(msgspec.Struct, frozen=True):
     """The one figure a cell shows, and the spread among the sources for its year."""
 
     value: float

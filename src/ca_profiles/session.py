@@ -4,19 +4,46 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-from collections.abc import Collection
 from typing import Any
 
+import msgspec
+
 from . import __version__
-from .asof import as_of, drop_unopened, record_at
+from .asof import as_of, drop_unopened, record_at, running, text_at
 from .catalog import Catalog
 from .errors import InvalidData, NotYetIndependent, UnknownName, UsageError
 from .figures import Pick, field_value, pick
-from .indices import Context, IndexResult, compute, compute_all
+from .indices import Context, IndexResult, compute, compute_all, head_of_state
 from .model import FIELDS, Infrastructure, Profile
 
 #: How a view chooses the one figure of a field it shows (``figures.pick``), as ``meta`` says it.
 FIGURE_RULE = "newest year, then the source preference of sources.yaml"
+
+
+class Summary(msgspec.Struct, frozen=True):
+    """What the views over every country (``list``, ``rank``, ``compare``) read of one country
+    at a session's date, found by the rules the views of one country follow.
+
+    A summary is a few kilobytes where a profile with decades of series is tens, and it is
+    kept in the cache per profile file and session (``Catalog.derived``): a folder of a
+    thousand profiles is read without decoding them.
+    """
+
+    id: str
+    name: str
+    iso3: str
+    #: Whether the state was independent at the date; the views leave it out otherwise.
+    independent: bool
+    capital: str | None = None
+    head_of_state: str | None = None
+    #: The source of the head of state's tenure.
+    head_of_state_source: str | None = None
+    #: The organisations the country was a full member of at the date.
+    member_of: list[str] = []
+    #: The figure of every field that has one (``Session.pick``).
+    picks: dict[str, Pick] = {}
+    #: The fields a gap marks as having no meaning for the country (no border with China).
+    not_applicable: list[str] = []
 
 
 class Session:
@@ -68,14 +95,49 @@ class Session:
             raise NotYetIndependent(profile.name, profile.independence.date, self.date)
         return self._at(profile)
 
-    def profiles(
-        self, names: list[str] | None = None, fields: Collection[str] | None = None
-    ) -> list[Profile]:
-        """The named countries, or every one readable and independent at the session's date;
-        with ``fields``, perhaps only those read (see ``Catalog.profiles``)."""
+    def profiles(self, names: list[str] | None = None) -> list[Profile]:
+        """The named countries, or every one readable and independent at the session's date."""
         if names:
             return [self.profile(id) for id in dict.fromkeys(self.catalog.resolve(n) for n in names)]
-        return [self._at(profile) for profile in self.catalog.profiles(fields) if self.existed(profile)]
+        return [self._at(profile) for profile in self.catalog.profiles() if self.existed(profile)]
+
+    def summaries(self) -> list[Summary]:
+        """Every country readable and independent at the session's date, summarized; served by
+        the cache while the data files and the code are unchanged."""
+        # Everything else a summary depends on: the date, what it cuts, and the pinned source.
+        context = f"at {self.date.isoformat()}, as of {self.as_of}, source {self.source}"
+        summaries = self.catalog.derived("summaries", context, self._summary_of_file, Summary)
+        return [summary for summary in summaries if summary.independent]
+
+    def summary(self, name: str) -> Summary:
+        """One country at the session's date, summarized; an error if not yet independent."""
+        return self._summarize(self.profile(name))
+
+    def _summary_of_file(self, profile: Profile) -> Summary:
+        if not self.existed(profile):
+            return Summary(profile.id, profile.name, profile.iso3, independent=False)
+        return self._summarize(self._at(profile))
+
+    def _summarize(self, profile: Profile) -> Summary:
+        """A profile seen at the session's date, summarized."""
+        leader = head_of_state(profile)
+        picks = {path: chosen for path in FIELDS if (chosen := self.pick(profile, path)) is not None}
+        return Summary(
+            profile.id,
+            profile.name,
+            profile.iso3,
+            independent=True,
+            capital=text_at(profile.capital, self.date),
+            head_of_state=leader.name if leader else None,
+            head_of_state_source=leader.source if leader else None,
+            member_of=list(
+                dict.fromkeys(
+                    m.org for m in profile.memberships if running(m, self.date) and m.status == "member"
+                )
+            ),
+            picks=picks,
+            not_applicable=[gap.field for gap in profile.gaps if gap.reason == "not_applicable"],
+        )
 
     def existed(self, profile: Profile) -> bool:
         """Whether the state was independent at the session's date (unknown counts as yes)."""

@@ -9,31 +9,24 @@ import difflib
 from dataclasses import dataclass
 from typing import Any
 
-from .asof import running, text_at
+from .asof import running
 from .catalog import Catalog, normalize
 from .errors import UnknownName, UsageError
 from .figures import field_value
-from .indices import ALIASES, INDEX_FIELDS, head_of_state
+from .indices import ALIASES, INDEX_FIELDS
 from .model import FIELDS, Profile, as_date, unit_label
 from .profile_view import score_text
 from .results import Cell, Explanation, FieldValue, NotApplicable, Rows
-from .session import Session
+from .session import Session, Summary
 
 
-def figure_cell(session: Session, profile: Profile, path: str) -> Cell | NotApplicable | None:
+def figure_cell(summary: Summary, path: str) -> Cell | NotApplicable | None:
     """The cell a table shows for a field: its figure with unit, year and source; "n/a" where
     a gap says the field has no meaning for the country; None where no source gives it."""
-    chosen = session.pick(profile, path)
+    chosen = summary.picks.get(path)
     if chosen is not None:
         return Cell(chosen.value, chosen.unit, chosen.year, chosen.source, chosen.newer)
-    if any(gap.field == path and gap.reason == "not_applicable" for gap in profile.gaps):
-        return NotApplicable()
-    return None
-
-
-def cell_fields(paths: list[str]) -> list[str]:
-    """What ``figure_cell`` reads of a profile for these fields (for ``Session.profiles``)."""
-    return [*paths, "gaps"]
+    return NotApplicable() if path in summary.not_applicable else None
 
 
 def _cited(rows: list[dict[str, Any]]) -> list[str]:
@@ -50,8 +43,6 @@ def check_field(path: str, indices: bool = False) -> str:
 
 #: Rows of facts, not figures, that a full comparison opens with.
 COMPARE_FACTS = {"capital": "Capital", "head_of_state": "Head of state"}
-#: What each of these facts is read from (`list` shows them too).
-FACT_FIELDS = {"capital": "capital", "head_of_state": "succession.leaders"}
 
 LIST_FIELDS = ["population", "energy.gas_reserves", "energy.oil_reserves", "migration.remittances_pct_gdp"]
 
@@ -60,25 +51,21 @@ def list_view(session: Session, member: str | None = None, borders_china: bool =
     org = resolve_org(session.catalog, member) if member else None
     rows = []
     cited: set[str] = set()
-    reads = [*FACT_FIELDS.values(), "memberships", "china.border_km", *cell_fields(LIST_FIELDS)]
-    for profile in session.profiles(fields=reads):
-        if org and org not in {
-            m.org for m in profile.memberships if running(m, session.date) and m.status == "member"
-        }:
+    for summary in session.summaries():
+        if org and org not in summary.member_of:
             continue
-        if borders_china and not session.pick(profile, "china.border_km"):
+        if borders_china and not summary.picks.get("china.border_km"):
             continue
-        leader = head_of_state(profile)
-        if leader:
-            cited.add(leader.source)
+        if summary.head_of_state_source:
+            cited.add(summary.head_of_state_source)
         row: dict[str, Any] = {
-            "id": profile.id,
-            "name": profile.name,
-            "capital": text_at(profile.capital, session.date),
-            "head_of_state": leader.name if leader else None,
+            "id": summary.id,
+            "name": summary.name,
+            "capital": summary.capital,
+            "head_of_state": summary.head_of_state,
         }
         for path in LIST_FIELDS:
-            cell = figure_cell(session, profile, path)
+            cell = figure_cell(summary, path)
             row[path.rsplit(".", 1)[-1]] = cell
             if isinstance(cell, Cell):
                 cited.add(cell.source)
@@ -96,10 +83,12 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
     check_field(path, indices=True)
     if path in INDEX_FIELDS:
         return _rank_index(session, path, top, ascending)
-    scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
-    for profile in session.profiles(fields=[path]):
-        chosen = session.pick(profile, path)
+    scored: list[tuple[float | None, dict[str, Any]]] = []
+    for summary in session.summaries():
+        chosen = summary.picks.get(path)
         row = {
+            "id": summary.id,
+            "name": summary.name,
             "value": chosen.value if chosen else None,
             "unit": chosen.unit if chosen else None,
             "year": chosen.year if chosen else None,
@@ -111,7 +100,7 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
             "sources": chosen.sources if chosen else 0,
             "newer": chosen.newer if chosen else None,
         }
-        scored.append((profile, chosen.value if chosen else None, row))
+        scored.append((chosen.value if chosen else None, row))
     columns = [
         "position",
         "id",
@@ -135,17 +124,19 @@ def rank_view(session: Session, path: str, top: int | None = None, ascending: bo
 
 def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -> Rows:
     name = path.removeprefix("indices.")
-    scored: list[tuple[Profile, float | None, dict[str, Any]]] = []
+    scored: list[tuple[float | None, dict[str, Any]]] = []
     for profile in session.profiles():
         result = session.index(profile, name)
         row: dict[str, Any] = {
+            "id": profile.id,
+            "name": profile.name,
             "value": result.judged,
             "level": result.level,
             "coverage_pct": round(result.coverage * 100, 1),
             "missing": ", ".join(c.label for c in result.components if c.treatment != "read") or None,
             "date": result.date.isoformat(),
         }
-        scored.append((profile, row["value"], row))
+        scored.append((row["value"], row))
     columns = ["position", "id", "name", "value", "level", "coverage_pct", "missing", "date"]
     people = ["position", "name", "value", "level", "coverage_pct", "missing"]
     short = next((alias for alias, full in ALIASES.items() if full == name), name)
@@ -158,21 +149,14 @@ def _rank_index(session: Session, path: str, top: int | None, ascending: bool) -
 
 
 def _ranked(
-    scored: list[tuple[Profile, float | None, dict[str, Any]]], top: int | None, ascending: bool
+    scored: list[tuple[float | None, dict[str, Any]]], top: int | None, ascending: bool
 ) -> list[dict[str, Any]]:
     """Rows in order of their value, numbered; those without one come last, unnumbered."""
-    known = sorted((item for item in scored if item[1] is not None), key=lambda item: item[1] or 0.0)
+    known = sorted((item for item in scored if item[0] is not None), key=lambda item: item[0] or 0.0)
     if not ascending:
         known.reverse()
-    rows = [
-        {"position": position, "id": profile.id, "name": profile.name, **row}
-        for position, (profile, _, row) in enumerate(known, start=1)
-    ][:top]
-    rows += [
-        {"position": None, "id": profile.id, "name": profile.name, **row}
-        for profile, value, row in scored
-        if value is None
-    ]
+    rows = [{"position": position, **row} for position, (_, row) in enumerate(known, start=1)][:top]
+    rows += [{"position": None, **row} for value, row in scored if value is None]
     return rows
 
 
@@ -208,28 +192,22 @@ class _Column:
     heading: str
     short: str
     session: Session
-    profile: Profile
+    summary: Summary
 
 
-def _columns(session: Session, names: list[str] | None, paths: list[str]) -> list[_Column]:
+def _columns(session: Session, names: list[str] | None) -> list[_Column]:
     """The countries compared; ``NAME@YEAR`` sees that country at the end of YEAR."""
     if not names:
-        # Every country of the folder, perhaps many: read only what the rows need. An index
-        # reads a whole profile.
-        reads = None
-        if not any(path in INDEX_FIELDS for path in paths):
-            reads = [FACT_FIELDS[p] for p in paths if p in FACT_FIELDS]
-            reads += cell_fields([p for p in paths if p in FIELDS])
-        return [_Column(p.id, p.name, p.iso3, session, p) for p in session.profiles(fields=reads)]
+        return [_Column(s.id, s.name, s.iso3, session, s) for s in session.summaries()]
     columns: dict[str, _Column] = {}
     for name in names:
         base, at, year = name.rpartition("@") if "@" in name else (name, "", "")
         if at and not (year.isdigit() and len(year) == 4):
             raise UsageError(f"'{name}': write a country and a year as COUNTRY@YEAR, e.g. kazakhstan@2013")
         seen = session.at(int(year)) if at else session
-        profile = seen.profile(base)
-        key, suffix = (f"{profile.id}@{year}", f" {year}") if at else (profile.id, "")
-        columns.setdefault(key, _Column(key, profile.name + suffix, profile.iso3 + suffix, seen, profile))
+        summary = seen.summary(base)
+        key, suffix = (f"{summary.id}@{year}", f" {year}") if at else (summary.id, "")
+        columns.setdefault(key, _Column(key, summary.name + suffix, summary.iso3 + suffix, seen, summary))
     return list(columns.values())
 
 
@@ -238,7 +216,7 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
     wanted = fields or [*COMPARE_FACTS, *FIELDS]
     # Every figure field by default; the indices on request, as computing them is the slow part.
     paths = [f if f in COMPARE_FACTS else check_field(f, indices=True) for f in wanted]
-    columns = _columns(session, names, paths)
+    columns = _columns(session, names)
     if names is not None and len(columns) < 2:
         raise UsageError("compare needs two or more different countries or years; `show` shows one")
     rows = []
@@ -248,16 +226,18 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
         if path in COMPARE_FACTS:
             row = {"field": path, "label": COMPARE_FACTS[path], "unit": None}
             for column in columns:
-                leader = head_of_state(column.profile)
+                summary = column.summary
                 if path == "capital":
-                    row[column.key] = text_at(column.profile.capital, column.session.date)
+                    row[column.key] = summary.capital
                 else:
-                    row[column.key] = leader.name if leader else None
-                    cited.update([leader.source] if leader else [])
+                    row[column.key] = summary.head_of_state
+                    cited.update([summary.head_of_state_source] if summary.head_of_state_source else [])
         elif path in INDEX_FIELDS:
             row = {"field": path, "label": INDEX_FIELDS[path].label, "unit": "score"}
             for column in columns:
-                result = column.session.index(column.profile, path.removeprefix("indices."))
+                # An index reads the whole profile.
+                profile = column.session.profile(column.summary.id)
+                result = column.session.index(profile, path.removeprefix("indices."))
                 score = result.judged
                 row[column.key] = (
                     None if score is None else Cell(score, "score", result.date.year, "methodology")
@@ -266,7 +246,7 @@ def compare_view(session: Session, names: list[str] | None, fields: list[str] | 
         else:
             row = {"field": path, "label": FIELDS[path].label, "unit": FIELDS[path].unit}
             for column in columns:
-                cell = figure_cell(column.session, column.profile, path)
+                cell = figure_cell(column.summary, path)
                 row[column.key] = cell
                 if isinstance(cell, Cell):
                     cited.add(cell.source)
