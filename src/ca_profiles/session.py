@@ -148,8 +148,13 @@ class Session:
         # only a past date has anything to cut.
         if not self.as_of:
             return profile
-        seen = as_of(profile, self.as_of)
-        return drop_unopened(seen, lambda id: id not in self.catalog.infrastructure or bool(self.record(id)))
+        return drop_unopened(as_of(profile, self.as_of), self._opened)
+
+    def _opened(self, id: str) -> bool:
+        """Whether a pipeline or project a profile names existed at the session's date; one
+        that ``infrastructure.yaml`` does not hold stays (``validate`` reports it)."""
+        record = self.catalog.infrastructure.get(id)
+        return record is None or record_at(record, self.date, cut=False) is not None
 
     def references(self, profile: Profile) -> list[tuple[tuple[str, ...], Infrastructure]]:
         """Each infrastructure record a profile names, once, with the list that first names it."""
