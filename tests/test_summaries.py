@@ -106,7 +106,7 @@ def _prefer(folder: Path, preferred: str) -> None:
 def _atlantis_population(runner: CliRunner, folder: Path, cache_folder: Path) -> float:
     args = ["rank", "population", "--json", "--data-dir", str(folder)]
     rows = json.loads(_run(runner, args, cache_folder).stdout)
-    return next(row["value"] for row in rows if row["id"] == "atlantis")
+    return float(next(row["value"] for row in rows if row["id"] == "atlantis"))
 
 
 def test_a_summary_follows_its_profile_and_the_source_preferences(
