@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
+import ca_profiles
 from ca_profiles import cache
 from ca_profiles.cli import app
 from ca_profiles.model import FIELDS
@@ -135,6 +136,21 @@ def test_a_summary_from_another_layering_is_not_served(
     assert _atlantis_population(runner, folder, cache_dir) == 2000
     (folder / "sources.yaml").unlink()  # the bundled preference holds again
     assert _atlantis_population(runner, folder, cache_dir) == 1000
+
+
+def test_a_profile_edited_after_a_session_read_it_is_summarized_afresh(
+    runner: CliRunner, cache_dir: Path, tmp_path: Path
+) -> None:
+    """A long session of the Python API keeps the profile it read; what it derives from that
+    copy is never taken for a summary of the edited file."""
+    folder = tmp_path / "data"
+    _atlantis(folder, "1000")
+    data = ca_profiles.load([folder])
+    assert data.country("atlantis").name == "Atlantis"  # the session reads the profile
+    _atlantis(folder, "1500")
+    rows = data.rank("population")
+    assert next(row["value"] for row in rows if row["id"] == "atlantis") == 1000
+    assert _atlantis_population(runner, folder, cache_dir) == 1500
 
 
 def test_an_edit_to_any_module_of_the_package_makes_summaries_stale() -> None:

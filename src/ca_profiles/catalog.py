@@ -79,6 +79,8 @@ class Catalog:
     #: The stamps of every layer's shared files, taken when the folders were listed (before
     #: any is read): what is derived from a profile may read them too (see ``derived``).
     shared: cache.Stamp = ()
+    #: The stamp of each data file as it was when this catalog read it.
+    _read: dict[Path, cache.Stamp] = field(default_factory=dict)
 
     @classmethod
     def open(cls, data_dirs: list[Path] | None = None, *, roots: list[Path] | None = None) -> Catalog:
@@ -157,6 +159,7 @@ class Catalog:
     def _decode(self, path: Path, type_: type[T]) -> T:
         """A data file as ``type_``: from the cache while the file is unchanged, else parsed."""
         stamp = _stamp(path)  # none where it cannot be read: the parser says what is wrong
+        self._read[path] = stamp
         if stamp and (cached := cache.load("files", path, stamp, type_)) is not None:
             return cached
         value = load(path, type_, display(path))[0]
@@ -202,18 +205,19 @@ class Catalog:
         for id in self.ids:
             path = self.files[id]
             stamp = _stamp(path)
-            if stamp:
-                stamp += self.shared
-                if (kept := cache.load(kind, path, stamp, type_, context=context)) is not None:
-                    results.append(kept)
-                    continue
+            kept = cache.load(kind, path, stamp + self.shared, type_, context=context) if stamp else None
+            if kept is not None:
+                results.append(kept)
+                continue
             profile = self._load(id)
             if profile is None:
                 unread.append(id)
                 continue
             results.append(derive(profile))
-            if stamp:
-                cache.store(kind, path, stamp, results[-1], context=context)
+            # Stamped as the file was when it was read: a file changed since (in a long
+            # session of the Python API, say) leaves an entry the next run sees as stale.
+            if read := self._read.get(path):
+                cache.store(kind, path, read + self.shared, results[-1], context=context)
         self._refuse_broken_overrides(unread)
         return results
 
