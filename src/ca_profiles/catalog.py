@@ -123,11 +123,6 @@ class Catalog:
             below.update(names)
         return result
 
-    @property
-    def locally_modified(self) -> bool:
-        """Whether any data folder over the bundled data holds a file."""
-        return any(layer["overrides"] or layer["adds"] for layer in self.layers())
-
     def _check_layers(self) -> None:
         """Across every layer: each profile's id is its file name, and no two profiles claim one
         ISO code (else a country would be shown twice, or receive another's imported rows)."""
