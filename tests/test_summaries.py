@@ -123,8 +123,6 @@ def test_a_summary_follows_its_profile_and_the_source_preferences(
     _atlantis(folder, "1500")  # the profile is edited
     _prefer(folder, "cia-wfb-2026, cia-wfb-2020")
     assert _atlantis_population(runner, folder, cache_dir) == 1500
-    (folder / "sources.yaml").unlink()  # the bundled preference, the same, holds again
-    assert _atlantis_population(runner, folder, cache_dir) == 1500
 
 
 def test_a_summary_from_another_layering_is_not_served(

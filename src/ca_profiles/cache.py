@@ -3,11 +3,12 @@ what is derived from them (the summaries of ``Session.summaries``).
 
 Entries live under ``$CA_PROFILES_CACHE``, else ``$XDG_CACHE_HOME/ca-profiles``, else
 ``~/.cache/ca-profiles``, as msgpack, one file per entry, each stamped with what it was built
-from: the data files' :func:`stamp` and the code that decoded or derived it. The cache is never required:
-an entry that is missing, stale, corrupt or unreadable is a miss, and a cache folder that
-cannot be written is simply not written (the tool then parses every time). Only regular files
-of a bounded size are read as entries: a named pipe, a device or a link there is a miss. A file
-that fails to decode is never stored as decoded data, and ``validate`` never reads the cache.
+from: the data files' :func:`stamp` and the code that decoded or derived it. The cache is
+never required: an entry that is missing, stale, corrupt or unreadable is a miss, and a cache
+folder that cannot be written is simply not written (the tool then parses every time). Only
+regular files of a bounded size are read as entries: a named pipe, a device or a link there is
+a miss. A file that fails to decode is never stored as decoded data, and ``validate`` never
+reads the cache.
 """
 
 from __future__ import annotations

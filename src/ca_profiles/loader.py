@@ -124,9 +124,9 @@ def read_regular(path: Path, limit: int, *, follow: bool = True) -> bytes:
         if info.st_size > limit:
             raise TooBig(info.st_size)
         with open(fd, "rb", closefd=False) as stream:
-            # Asking for the size read allocates that much: ask for what the file holds, and
-            # only where it grew since, for the rest (a file over the limit is caught by the
-            # reader).
+            # read(n) allocates n bytes at once: ask for what the file holds, and for more (up
+            # to the limit) only where it grew meanwhile; a file over the limit is caught by
+            # the reader.
             raw = stream.read(info.st_size + 1)
             if len(raw) > info.st_size:
                 raw += stream.read(limit - len(raw) + 1)
